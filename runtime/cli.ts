@@ -1,0 +1,152 @@
+/**
+ * The `stokcerdas` command (DESIGN §9). Every command takes `--config PATH` and the config flags;
+ * problems are printed as their coded message (secrets masked) and exit non-zero.
+ */
+import { resolve } from 'node:path';
+import { loadConfig, parseCliArgs, redactString, type ParsedCli } from '../config/index.ts';
+import type { ResolvedConfig } from '../config/schema.ts';
+import { StokcerdasError } from './errors.ts';
+import { createHost } from './host/host.ts';
+import { createLogger } from './observability/logger.ts';
+import { loadPlugins, resolveBindings, scaffoldPlugin } from './plugins/index.ts';
+import { prefixed } from './topology/names.ts';
+import { selectTransportKind } from './transport/index.ts';
+
+const USAGE = `usage: stokcerdas <command> [--config PATH] [options]
+
+commands:
+  start                         start the host (memory transport unless a broker is configured)
+  check                         validate the config and every plugin; exit 1 on any problem
+  plugins                       list plugins, handlers and their bindings
+  new-plugin <name>             scaffold plugins/<name> with a passing fake-bus test
+  publish <type> <json|@file>   publish one event and wait for the broker's confirm
+
+options: --config PATH, --prefix, --broker-url, --transport memory|amqp, --http-port, --http-host,
+         --log-level, --plugins-dir, --strict, --tenant ID`;
+
+async function main(argv: string[]): Promise<number> {
+  const cli = parseCliArgs(argv, { tenant: { type: 'string' } });
+  if (cli.help || !cli.command) {
+    console.log(USAGE);
+    return cli.command || cli.help ? 0 : 1;
+  }
+  const { config, filepath } = await loadConfig({ configPath: cli.configPath, flags: cli.flags });
+  switch (cli.command) {
+    case 'start':
+      return start(config);
+    case 'check':
+      return check(config, filepath);
+    case 'plugins':
+      return listPlugins(config);
+    case 'new-plugin':
+      return newPlugin(config, cli);
+    case 'publish':
+      return publish(config, cli);
+    default:
+      console.error(`unknown command "${cli.command}"\n\n${USAGE}`);
+      return 1;
+  }
+}
+
+async function start(config: ResolvedConfig): Promise<number> {
+  const logger = createLogger({ level: config.log.level });
+  const host = createHost(config, { logger });
+  let stopping: Promise<void> | undefined;
+  const stop = (signal: string) => {
+    logger.info({ signal }, 'stopping: draining in-flight deliveries');
+    stopping ??= host.stop();
+    return stopping;
+  };
+  await host.start();
+  return new Promise<number>((done) => {
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      process.once(signal, () => {
+        stop(signal).then(
+          () => done(0),
+          (err) => {
+            logger.error({ err }, 'shutdown failed');
+            done(1);
+          },
+        );
+      });
+    }
+  });
+}
+
+async function check(config: ResolvedConfig, filepath: string | undefined): Promise<number> {
+  const { plugins, problems } = await loadPlugins({ ...config.plugins });
+  const bound = resolveBindings(plugins, config, { ignorePlugins: problems.map((p) => p.plugin) });
+  const all = [...problems, ...bound.problems];
+  console.log(`config: ${filepath ?? '(defaults, no config file)'}`);
+  console.log(`transport: ${selectTransportKind(config)}`);
+  console.log(`plugins: ${plugins.length} loaded, bindings: ${bound.bindings.length}`);
+  for (const p of all) console.error(`✗ [${p.error.code}] ${p.error.message}`);
+  if (all.length > 0) {
+    console.error(`${all.length} problem${all.length > 1 ? 's' : ''} found`);
+    return 1;
+  }
+  console.log('ok: no problems found');
+  return 0;
+}
+
+async function listPlugins(config: ResolvedConfig): Promise<number> {
+  const { plugins, problems } = await loadPlugins({ ...config.plugins });
+  const { bindings } = resolveBindings(plugins, config, { ignorePlugins: problems.map((p) => p.plugin) });
+  const rows = bindings.map((b) => ({
+    plugin: `${b.plugin}@${plugins.find((p) => p.name === b.plugin)?.version ?? '?'}`,
+    handler: b.handler,
+    queue: prefixed(config.broker.prefix, b.queue),
+    exchange: prefixed(config.broker.prefix, b.exchange),
+    routingKeys: b.routingKeys.join(', '),
+    mode: b.mode + (b.batch ? ` batch(${b.batch.size}/${b.batch.flushMs}ms)` : ''),
+    retry: `${b.retry.maxAttempts}× from ${b.retry.delayMs}ms`,
+    enabled: b.enabled ? 'yes' : 'no',
+  }));
+  console.table(rows);
+  for (const p of problems) console.error(`✗ ${p.plugin}: [${p.error.code}] ${p.error.message}`);
+  return problems.length > 0 ? 1 : 0;
+}
+
+async function newPlugin(config: ResolvedConfig, cli: ParsedCli): Promise<number> {
+  const name = cli.positionals[0];
+  if (!name) {
+    console.error('usage: stokcerdas new-plugin <name>   (kebab-case, e.g. low-stock-alert)');
+    return 1;
+  }
+  const files = await scaffoldPlugin({ dir: resolve(config.plugins.dir), name });
+  for (const f of files) console.log(`created ${f}`);
+  console.log(`run its test: npx vitest run ${config.plugins.dir}/${name}`);
+  return 0;
+}
+
+async function publish(config: ResolvedConfig, cli: ParsedCli): Promise<number> {
+  const [type, payload] = cli.positionals;
+  if (!type || !payload) {
+    console.error('usage: stokcerdas publish <type> <json|@file>');
+    return 1;
+  }
+  const { readFile } = await import('node:fs/promises');
+  const text = payload.startsWith('@') ? await readFile(payload.slice(1), 'utf8') : payload;
+  const data = JSON.parse(text) as unknown;
+  const host = createHost({ ...config, plugins: { ...config.plugins, dir: '.stokcerdas-no-plugins' }, http: { ...config.http, enabled: false } }, {
+    logger: createLogger({ level: 'warn' }),
+  });
+  await host.start();
+  try {
+    const tenantId = typeof cli.values.tenant === 'string' ? cli.values.tenant : undefined;
+    const event = await host.publish(type, data, { tenantId });
+    console.log(JSON.stringify({ published: event.id, type: event.type, confirmed: true }));
+  } finally {
+    await host.stop();
+  }
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    const message = err instanceof StokcerdasError ? `[${err.code}] ${err.message}` : err instanceof Error ? (err.stack ?? err.message) : String(err);
+    console.error(redactString(message));
+    process.exit(1);
+  },
+);

@@ -1,0 +1,30 @@
+import { asValue, createContainer, InjectionMode, type AwilixContainer } from 'awilix';
+import { StokcerdasError, ErrorCodes } from '../errors.ts';
+
+/**
+ * The services plugins reach through `ctx.resolve(name)`: logger, clock, config, publish,
+ * calendar, and whatever a plugin's setup registers. Values only: plugins own their lifecycles.
+ */
+export class ServiceContainer {
+  private readonly container: AwilixContainer = createContainer({ injectionMode: InjectionMode.PROXY, strict: true });
+
+  register(name: string, value: unknown): void {
+    this.container.register(name, asValue(value));
+  }
+
+  has(name: string): boolean {
+    return this.container.hasRegistration(name);
+  }
+
+  resolve<T = unknown>(name: string): T {
+    if (!this.container.hasRegistration(name)) {
+      const known = Object.keys(this.container.registrations).sort().join(', ');
+      throw new StokcerdasError(ErrorCodes.HOST_STATE, `no service named "${name}" in the container (registered: ${known})`, { name });
+    }
+    return this.container.resolve<T>(name);
+  }
+
+  async dispose(): Promise<void> {
+    await this.container.dispose();
+  }
+}

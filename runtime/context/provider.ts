@@ -1,0 +1,10 @@
+import type { BusinessContext, CloudEventWire } from '../events/types.ts';
+
+/**
+ * Computes the business context for an event, for the event's own `time`. The runtime core ships
+ * a provider that only fills the time zone from config; the Indonesian provider (context/indonesia)
+ * implements the full calendar.
+ */
+export interface ContextProvider {
+  contextFor(event: CloudEventWire): BusinessContext;
+}

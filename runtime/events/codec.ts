@@ -1,0 +1,142 @@
+import { randomUUID } from 'node:crypto';
+import { PoisonMessageError } from '../errors.ts';
+import type { Delivery, OutgoingMessage } from '../transport/contract.ts';
+import type { CloudEventWire, PublishOptions } from './types.ts';
+import { describeIssues, type SchemaRegistry } from './schemas.ts';
+
+/** DESIGN §4: structured-mode CloudEvents 1.0 on the wire. */
+export const CLOUDEVENTS_CONTENT_TYPE = 'application/cloudevents+json';
+
+const CORE_ATTRIBUTES = new Set(['specversion', 'id', 'source', 'type', 'time', 'datacontenttype', 'dataschema', 'subject', 'data', 'data_base64']);
+const EXTENSION_NAME = /^[a-z0-9]{1,20}$/;
+
+export interface BuildEventInput extends PublishOptions {
+  source: string;
+  now: number;
+}
+
+export function buildEvent(type: string, data: unknown, input: BuildEventInput): CloudEventWire {
+  const event: CloudEventWire = {
+    specversion: '1.0',
+    id: input.id ?? randomUUID(),
+    source: input.source,
+    type,
+    time: toRfc3339(input.time ?? input.now),
+    datacontenttype: 'application/json',
+    data,
+  };
+  if (input.tenantId) event.tenantid = input.tenantId;
+  if (input.userId) event.userid = input.userId;
+  if (input.correlationId) event.correlationid = input.correlationId;
+  if (input.causationId) event.causationid = input.causationId;
+  if (input.traceparent) event.traceparent = input.traceparent;
+  return event;
+}
+
+function toRfc3339(time: string | number | Date): string {
+  const date = time instanceof Date ? time : new Date(time);
+  if (Number.isNaN(date.getTime())) throw new TypeError(`time ${String(time)} is not a valid date`);
+  return date.toISOString();
+}
+
+export interface MessageOptions {
+  exchange: string;
+  priority: number;
+  ttlMs: number;
+  appId: string;
+}
+
+/** The AMQP properties mirror the event (DESIGN §4). */
+export function toMessage(event: CloudEventWire, options: MessageOptions): OutgoingMessage {
+  return {
+    exchange: options.exchange,
+    routingKey: event.type,
+    body: Buffer.from(JSON.stringify(event)),
+    properties: {
+      messageId: event.id,
+      type: event.type,
+      timestamp: Math.floor(Date.parse(event.time) / 1000),
+      correlationId: event.correlationid,
+      contentType: CLOUDEVENTS_CONTENT_TYPE,
+      priority: options.priority,
+      expiration: options.ttlMs,
+      appId: options.appId,
+      persistent: true,
+    },
+  };
+}
+
+/**
+ * Body → validated CloudEvent, or PoisonMessageError with every problem. A plain JSON object is
+ * accepted when the routing key names a known type: it becomes the event's `data`.
+ */
+export function decodeDelivery(delivery: Delivery, registry: SchemaRegistry, now: () => number): CloudEventWire {
+  let body: unknown;
+  try {
+    body = JSON.parse(delivery.body.toString('utf8'));
+  } catch (err) {
+    throw new PoisonMessageError(`body is not JSON: ${(err as Error).message}`);
+  }
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw new PoisonMessageError(`body is not a JSON object (got ${Array.isArray(body) ? 'array' : typeof body})`);
+  }
+  const record = body as Record<string, unknown>;
+  const event = 'specversion' in record ? checkCloudEvent(record) : wrapPlain(record, delivery, registry, now);
+  const schema = registry.get(event.type);
+  if (schema) {
+    const result = schema.safeParse(event.data);
+    if (!result.success) {
+      const problems = describeIssues(result.error.issues);
+      throw new PoisonMessageError(`event ${event.id} of type ${event.type} fails its schema: ${problems.join('; ')}`, problems);
+    }
+  }
+  return event;
+}
+
+function checkCloudEvent(record: Record<string, unknown>): CloudEventWire {
+  const problems: string[] = [];
+  if (record.specversion !== '1.0') problems.push(`specversion: must be "1.0" (got ${JSON.stringify(record.specversion)})`);
+  for (const attr of ['id', 'source', 'type'] as const) {
+    if (typeof record[attr] !== 'string' || record[attr] === '') problems.push(`${attr}: must be a non-empty string`);
+  }
+  if (record.time !== undefined && (typeof record.time !== 'string' || Number.isNaN(Date.parse(record.time)))) {
+    problems.push('time: must be an RFC 3339 timestamp');
+  }
+  if (record.datacontenttype !== undefined && !/json/i.test(String(record.datacontenttype))) {
+    problems.push(`datacontenttype: must be application/json (got ${JSON.stringify(record.datacontenttype)})`);
+  }
+  for (const [name, value] of Object.entries(record)) {
+    if (CORE_ATTRIBUTES.has(name)) continue;
+    if (!EXTENSION_NAME.test(name)) problems.push(`${name}: extension names are 1–20 lowercase letters or digits`);
+    else if (!isExtensionValue(value)) problems.push(`${name}: extension values are strings, integers or booleans`);
+  }
+  if (problems.length > 0) {
+    throw new PoisonMessageError(`not a valid CloudEvent: ${problems.join('; ')}`, problems);
+  }
+  const event = record as unknown as CloudEventWire;
+  if (event.time === undefined) event.time = new Date().toISOString();
+  if (event.datacontenttype === undefined) event.datacontenttype = 'application/json';
+  return event;
+}
+
+function isExtensionValue(value: unknown): boolean {
+  return typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isInteger(value));
+}
+
+function wrapPlain(record: Record<string, unknown>, delivery: Delivery, registry: SchemaRegistry, now: () => number): CloudEventWire {
+  const type = delivery.routingKey;
+  if (!registry.has(type)) {
+    throw new PoisonMessageError(`body is not a CloudEvent and routing key "${type}" is not a known event type`);
+  }
+  const props = delivery.properties;
+  const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
+  return buildEvent(type, record, {
+    id: str(props.messageId) ?? randomUUID(),
+    source: `urn:stokcerdas:wrapped:${delivery.exchange || 'default'}`,
+    now: now(),
+    time: props.timestamp ? props.timestamp * 1000 : undefined,
+    tenantId: str(record.tenantId),
+    userId: str(record.userId),
+    correlationId: str(props.correlationId) ?? str(record.correlationId),
+  });
+}

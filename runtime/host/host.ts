@@ -1,0 +1,254 @@
+import { hostname } from 'node:os';
+import type { Logger } from 'pino';
+import { configSchema, type ResolvedConfig, type StokcerdasConfigInput } from '../../config/schema.ts';
+import { formatPath } from '../../config/problems.ts';
+import { systemClock, type Clock } from '../clock/index.ts';
+import { ServiceContainer } from '../container/index.ts';
+import { createContextProvider, contextExtensions } from '../context/index.ts';
+import type { ContextProvider } from '../context/provider.ts';
+import { StokcerdasError, ErrorCodes } from '../errors.ts';
+import { SchemaRegistry } from '../events/schemas.ts';
+import type { PublishOptions, StokEvent } from '../events/types.ts';
+import { createLogger } from '../observability/logger.ts';
+import { Metrics } from '../observability/metrics.ts';
+import { StatsCollector, combineHooks, type HostStats } from '../observability/stats.ts';
+import { BatchRegistry, MemoryDedupeStore, type DedupeStore, type PipelineHooks } from '../pipeline/index.ts';
+import type { PluginDefinition } from '../plugins/types.ts';
+import { Publisher } from '../publishing/publisher.ts';
+import { LocalSubscriptions, type LocalListener } from '../publishing/local-subscriptions.ts';
+import { deadLetterExchangeName } from '../topology/names.ts';
+import { createTransport } from '../transport/index.ts';
+import type { Consumer, Transport } from '../transport/contract.ts';
+import { loadHostPlugins, type PluginSet } from './plugin-set.ts';
+import { startBindings } from './bindings.ts';
+import { inlineInvoker as inline, type Invoker } from '../pipeline/invoke.ts';
+import type { HandlerCall } from '../pipeline/types.ts';
+
+export interface HostOptions {
+  /** resolves `plugins.dir`; default process.cwd() */
+  cwd?: string;
+  /** use this transport instead of the one the config selects (tests) */
+  transport?: Transport;
+  clock?: Clock;
+  logger?: Logger;
+  /** plugins given as objects: discovery of `plugins.dir` is skipped */
+  plugins?: PluginDefinition[];
+  provider?: ContextProvider;
+  dedupeStore?: DedupeStore;
+  /** extra observers (the fake bus's lists) */
+  hooks?: PipelineHooks;
+  /** worker-mode invoker (workers/); inline handlers never use it */
+  workerInvoker?: (host: { config: ResolvedConfig; logger: Logger }) => Promise<{ invoker: Invoker; close(): Promise<void> }>;
+  hostName?: string;
+}
+
+export type HostState = 'created' | 'starting' | 'ready' | 'stopping' | 'stopped' | 'failed';
+
+export interface Host {
+  readonly config: ResolvedConfig;
+  readonly logger: Logger;
+  readonly transport: Transport;
+  readonly metrics: Metrics;
+  readonly state: HostState;
+  readonly plugins: PluginSet['plugins'];
+  readonly problems: PluginSet['problems'];
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  publish(type: string, data: unknown, options?: PublishOptions): Promise<StokEvent>;
+  /** in-process listeners for events this host publishes (EVENT_BUS_LOCAL_ENABLED) */
+  subscribeLocal(pattern: string, listener: LocalListener): () => void;
+  stats(): HostStats;
+  /** true once every binding consumes and the transport is connected */
+  ready(): boolean;
+  resolve<T = unknown>(name: string): T;
+}
+
+/** Validates the config at once (every problem by path); `start()` does the I/O. */
+export function createHost(input: StokcerdasConfigInput | ResolvedConfig = {}, options: HostOptions = {}): Host {
+  const parsed = configSchema.safeParse(input);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`);
+    throw new StokcerdasError(ErrorCodes.CONFIG_INVALID, `invalid config:\n${problems.map((p) => `  ${p}`).join('\n')}`, { problems });
+  }
+  return new RuntimeHost(parsed.data, options);
+}
+
+/** Not public API: what the fake bus needs to know about the host's insides. */
+export interface HostInternals {
+  parkedInBatches(): number;
+}
+
+class RuntimeHost implements Host, HostInternals {
+  readonly config: ResolvedConfig;
+  readonly logger: Logger;
+  readonly transport: Transport;
+  readonly metrics: Metrics;
+  state: HostState = 'created';
+  plugins: PluginSet['plugins'] = [];
+  problems: PluginSet['problems'] = [];
+
+  private readonly clock: Clock;
+  private readonly registry = new SchemaRegistry();
+  private readonly container = new ServiceContainer();
+  private readonly statsCollector: StatsCollector;
+  private readonly hooks: PipelineHooks;
+  private readonly publisher: Publisher;
+  private readonly local: LocalSubscriptions;
+  private readonly provider: ContextProvider;
+  private readonly batches = new BatchRegistry();
+  private readonly dedupeStore: DedupeStore;
+  private readonly hostName: string;
+  private consumers: Consumer[] = [];
+  private pluginSet?: PluginSet;
+  private workers?: { invoker: Invoker; close(): Promise<void> };
+
+  constructor(config: ResolvedConfig, private readonly options: HostOptions) {
+    this.config = config;
+    this.clock = options.clock ?? systemClock;
+    this.logger = options.logger ?? createLogger({ level: config.log.level });
+    this.hostName = options.hostName ?? `${hostname()}/${process.pid}`;
+    this.transport = options.transport ?? createTransport(config, { clock: this.clock, logger: this.logger, hostName: this.hostName });
+    this.provider = options.provider ?? createContextProvider(config, () => this.clock.now());
+    this.dedupeStore = options.dedupeStore ?? new MemoryDedupeStore({ ...config.dedupe, now: () => this.clock.now() });
+    this.metrics = new Metrics({ defaultMetrics: !options.transport, status: () => this.transport.status() });
+    this.statsCollector = new StatsCollector(() => this.clock.now());
+    this.hooks = combineHooks(this.statsCollector, this.metrics.hooks, options.hooks ?? {});
+    this.local = new LocalSubscriptions(this.logger);
+    this.publisher = new Publisher({
+      transport: this.transport,
+      prefix: config.broker.prefix,
+      clock: this.clock,
+      provider: this.provider,
+      extensionsFor: contextExtensions,
+      registry: this.registry,
+      source: `urn:stokcerdas:host:${this.hostName}`,
+      appId: 'stokcerdas',
+      defaultPriority: config.broker.defaultPriority,
+      defaultTtlMs: config.broker.defaultTtlMs,
+      local: config.local.enabled ? this.local : undefined,
+      onPublished: (event) => {
+        this.metrics.published.inc();
+        options.hooks?.published?.(event);
+      },
+    });
+    this.container.register('logger', this.logger);
+    this.container.register('clock', this.clock);
+    this.container.register('config', config);
+    this.container.register('contextProvider', this.provider);
+    this.container.register('publish', (type: string, data: unknown, opts?: PublishOptions) => this.publisher.publish(type, data, opts));
+    const calendar = (this.provider as { calendar?: unknown }).calendar;
+    if (calendar) this.container.register('calendar', calendar);
+  }
+
+  async start(): Promise<void> {
+    if (this.state !== 'created') throw new StokcerdasError(ErrorCodes.HOST_STATE, `host.start() called while ${this.state}`);
+    this.state = 'starting';
+    try {
+      if (!this.transport.durable) {
+        this.logger.warn('memory transport: events live in this process only and are lost when it stops (set broker.url or RABBITMQ_URL for RabbitMQ)');
+      }
+      const set = await loadHostPlugins({
+        config: this.config,
+        cwd: this.options.cwd,
+        plugins: this.options.plugins,
+        logger: this.logger,
+        registry: this.registry,
+        container: this.container,
+        clock: this.clock,
+        publish: (type, data, opts) => this.publisher.publish(type, data, opts),
+      });
+      this.pluginSet = set;
+      this.plugins = set.plugins;
+      this.problems = set.problems;
+      if (set.bindings.some((b) => b.mode === 'worker') && this.options.workerInvoker) {
+        this.workers = await this.options.workerInvoker({ config: this.config, logger: this.logger });
+      }
+      await this.transport.connect();
+      this.consumers = await startBindings({
+        bindings: set.bindings,
+        pluginOptions: new Map(set.plugins.map((p) => [p.name, p.options])),
+        config: this.config,
+        transport: this.transport,
+        logger: this.logger,
+        stats: this.statsCollector,
+        pipeline: {
+          registry: this.registry,
+          provider: this.provider,
+          dedupeStore: this.dedupeStore,
+          publisher: this.publisher,
+          publishRaw: (m) => this.transport.publish(m),
+          deadLetterExchange: deadLetterExchangeName(this.config.broker.prefix),
+          defaultRetry: this.config.retry,
+          host: this.hostName,
+          clock: this.clock,
+          hooks: this.hooks,
+          logger: this.logger,
+          invokerFor: (call) => this.invokerFor(call),
+          resolve: (name) => this.container.resolve(name),
+          batches: this.batches,
+        },
+      });
+      this.state = 'ready';
+      this.logger.info(
+        { plugins: set.plugins.length, bindings: set.bindings.length, skipped: set.problems.length, transport: this.transport.kind },
+        `ready: ${set.plugins.length} plugins, ${set.bindings.length} bindings on the ${this.transport.kind} transport`,
+      );
+    } catch (err) {
+      this.state = 'failed';
+      await this.shutdown().catch((e) => this.logger.error({ err: e }, 'cleanup after a failed start failed'));
+      throw err;
+    }
+  }
+
+  private invokerFor(call: HandlerCall): Invoker {
+    if (call.binding.mode === 'worker' && this.workers) return this.workers.invoker;
+    return inline;
+  }
+
+  async stop(): Promise<void> {
+    if (this.state === 'stopped' || this.state === 'stopping') return;
+    this.state = 'stopping';
+    await this.shutdown();
+    this.state = 'stopped';
+    this.logger.info('stopped');
+  }
+
+  /** Stop consuming, drain in flight up to the deadline, flush batches, teardown, close. */
+  private async shutdown(): Promise<void> {
+    const deadline = this.config.shutdown.drainTimeoutMs;
+    this.batches.flushAll();
+    await Promise.all(this.consumers.map((c) => c.cancel(deadline).catch((err) => this.logger.warn({ err, queue: c.queue }, 'consumer cancel failed'))));
+    this.consumers = [];
+    if (this.pluginSet) await this.pluginSet.teardown();
+    await this.workers?.close();
+    await this.transport.close();
+    await this.dedupeStore.close?.();
+  }
+
+  publish(type: string, data: unknown, options?: PublishOptions): Promise<StokEvent> {
+    if (this.state !== 'ready' && this.state !== 'starting') {
+      return Promise.reject(new StokcerdasError(ErrorCodes.HOST_STATE, `cannot publish ${type}: host is ${this.state} (call start() first)`));
+    }
+    return this.publisher.publish(type, data, options);
+  }
+
+  subscribeLocal(pattern: string, listener: LocalListener): () => void {
+    return this.local.subscribe(pattern, listener);
+  }
+
+  stats(): HostStats {
+    return this.statsCollector.snapshot({ ...this.transport.status(), transport: this.transport.kind, durable: this.transport.durable });
+  }
+
+  ready(): boolean {
+    return this.state === 'ready' && this.transport.status().connected;
+  }
+
+  resolve<T = unknown>(name: string): T {
+    return this.container.resolve<T>(name);
+  }
+
+  parkedInBatches(): number {
+    return this.batches.parked;
+  }
+}

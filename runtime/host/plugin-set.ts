@@ -1,0 +1,108 @@
+import type { Logger } from 'pino';
+import type { ResolvedConfig } from '../../config/schema.ts';
+import type { Clock } from '../clock/index.ts';
+import type { ServiceContainer } from '../container/index.ts';
+import { StokcerdasError, ErrorCodes } from '../errors.ts';
+import type { SchemaRegistry } from '../events/schemas.ts';
+import type { PublishOptions } from '../events/types.ts';
+import {
+  assertNoProblems,
+  loadPluginObjects,
+  loadPlugins,
+  resolveBindings,
+  type LoadedPlugin,
+  type PluginProblem,
+  type ResolvedBinding,
+} from '../plugins/index.ts';
+import type { PluginDefinition } from '../plugins/types.ts';
+
+export interface PluginSet {
+  plugins: LoadedPlugin[];
+  problems: PluginProblem[];
+  bindings: ResolvedBinding[];
+  /** reverse load order; errors are logged, never thrown */
+  teardown(): Promise<void>;
+}
+
+export interface LoadHostPluginsInput {
+  config: ResolvedConfig;
+  cwd?: string;
+  plugins?: PluginDefinition[];
+  logger: Logger;
+  registry: SchemaRegistry;
+  container: ServiceContainer;
+  clock: Clock;
+  publish(type: string, data: unknown, options?: PublishOptions): Promise<unknown>;
+}
+
+/**
+ * Load, validate, bind and set up the plugins. Non-strict: a broken plugin is reported with its
+ * folder and cause and the host starts without it. Strict: any problem refuses the start.
+ */
+export async function loadHostPlugins(input: LoadHostPluginsInput): Promise<PluginSet> {
+  const { config, logger } = input;
+  const loaded = input.plugins
+    ? loadPluginObjects(input.plugins, { options: config.plugins.options, disabled: config.plugins.disabled })
+    : await loadPlugins({ ...config.plugins, cwd: input.cwd });
+  const problems = [...loaded.problems];
+  const resolved = resolveBindings(loaded.plugins, config, { ignorePlugins: problems.map((p) => p.plugin) });
+  problems.push(...resolved.problems);
+  if (config.plugins.strict) assertNoProblems(problems);
+
+  // a plugin with a broken binding is skipped whole: half a plugin is harder to reason about
+  const broken = new Set(problems.map((p) => p.plugin));
+  const candidates = loaded.plugins.filter((p) => !broken.has(p.name));
+  for (const problem of problems) {
+    logger.error({ plugin: problem.plugin, file: problem.file, code: problem.error.code }, `plugin skipped: ${problem.error.message}`);
+  }
+
+  const started: LoadedPlugin[] = [];
+  for (const plugin of candidates) {
+    for (const [type, schema] of Object.entries(plugin.definition.events ?? {})) input.registry.register(type, schema);
+    try {
+      await plugin.definition.setup?.({
+        logger: logger.child({ plugin: plugin.name }),
+        options: plugin.options,
+        clock: input.clock,
+        config,
+        publish: async (type, data, options) => {
+          await input.publish(type, data, options);
+        },
+        resolve: (name) => input.container.resolve(name),
+        register: (name, value) => input.container.register(name, value),
+      });
+      started.push(plugin);
+    } catch (cause) {
+      const error = new StokcerdasError(
+        ErrorCodes.PLUGIN_SETUP_FAILED,
+        `${plugin.dir ? `plugins/${plugin.name}` : `plugin "${plugin.name}"`}: setup() failed: ${(cause as Error)?.message ?? cause}`,
+        { plugin: plugin.name },
+        { cause },
+      );
+      problems.push({ plugin: plugin.name, file: plugin.file || undefined, error });
+      if (config.plugins.strict) {
+        await teardown(started, logger);
+        throw error;
+      }
+      logger.error({ plugin: plugin.name, err: cause, code: error.code }, `plugin skipped: ${error.message}`);
+    }
+  }
+
+  const names = new Set(started.map((p) => p.name));
+  return {
+    plugins: started,
+    problems,
+    bindings: resolved.bindings.filter((b) => names.has(b.plugin) && b.enabled),
+    teardown: () => teardown(started, logger),
+  };
+}
+
+async function teardown(plugins: LoadedPlugin[], logger: Logger): Promise<void> {
+  for (const plugin of [...plugins].reverse()) {
+    try {
+      await plugin.definition.teardown?.();
+    } catch (err) {
+      logger.error({ plugin: plugin.name, err }, 'plugin teardown failed');
+    }
+  }
+}

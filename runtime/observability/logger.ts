@@ -1,0 +1,23 @@
+import pino, { type Logger } from 'pino';
+
+/** Field names whose values never reach a log line, wherever they appear. */
+const REDACT_PATHS = ['password', 'token', 'passphrase', 'key', 'url', '*.password', '*.token', '*.passphrase', '*.url', 'broker.url', 'config.broker.url', 'headers.authorization'];
+
+/**
+ * pino JSON by default; pretty when stdout is a TTY (a person is watching). URLs are redacted as
+ * whole values: they may carry credentials (amqp://user:pass@host).
+ */
+export function createLogger(options: { level: string; pretty?: boolean; name?: string; destination?: pino.DestinationStream }): Logger {
+  const pretty = options.pretty ?? (process.stdout.isTTY === true && !options.destination);
+  const base: pino.LoggerOptions = {
+    level: options.level,
+    name: options.name ?? 'stokcerdas',
+    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+  };
+  if (pretty) {
+    return pino({ ...base, transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l' } } });
+  }
+  return options.destination ? pino(base, options.destination) : pino(base);
+}
+
+export const silentLogger: Logger = pino({ level: 'silent' });

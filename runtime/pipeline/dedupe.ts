@@ -1,0 +1,18 @@
+import type { DedupeStore } from './dedupe-store.ts';
+import type { HandlerMiddleware, PipelineHooks } from './types.ts';
+
+/** (handler, event id) already handled → skip it (the delivery is acked); remembered only after success. */
+export function dedupe(store: DedupeStore, hooks: PipelineHooks): HandlerMiddleware {
+  return (next) => async (call) => {
+    const fresh = [];
+    for (const event of call.events) {
+      const seen = await store.seen(`${call.binding.key}|${event.id}`);
+      if (seen) hooks.deduplicated?.(event, call.binding);
+      else fresh.push(event);
+    }
+    if (fresh.length === 0) return;
+    call.events = fresh;
+    await next(call);
+    for (const event of fresh) await store.remember(`${call.binding.key}|${event.id}`);
+  };
+}

@@ -1,0 +1,74 @@
+import type { Logger } from 'pino';
+import type { Clock } from '../clock/index.ts';
+import type { PublishOptions } from '../events/types.ts';
+import type { HandlerContext } from '../plugins/types.ts';
+import type { HandlerCall, HandlerStep, PipelineHooks } from './types.ts';
+
+/** Runs one handler call: inline here, or on a worker thread (workers/). */
+export type Invoker = (call: HandlerCall, ctx: HandlerContext) => Promise<void>;
+
+export const inlineInvoker: Invoker = async (call, ctx) => {
+  await call.binding.definition.handle(call.binding.batch ? call.events : call.events[0], ctx);
+};
+
+export interface InvokeDeps {
+  invokerFor(call: HandlerCall): Invoker;
+  clock: Clock;
+  hooks: PipelineHooks;
+  resolve<T>(name: string): T;
+}
+
+/** The last step: build the handler's context, call it, report what happened. */
+export function invoke(deps: InvokeDeps): HandlerStep {
+  return async (call) => {
+    for (const event of call.events) deps.hooks.consumed?.(event, call.binding, call.attempt);
+    const ctx = new CallContext(call, deps);
+    const started = performance.now();
+    try {
+      await deps.invokerFor(call)(call, ctx);
+      deps.hooks.handled?.(call.binding, performance.now() - started, 'success', call.events.length);
+    } catch (err) {
+      deps.hooks.handled?.(call.binding, performance.now() - started, 'failure', call.events.length);
+      throw err;
+    }
+  };
+}
+
+class CallContext implements HandlerContext {
+  private log?: Logger;
+  readonly attempt: number;
+  readonly handler: string;
+  readonly clock: Clock;
+  readonly signal: AbortSignal;
+  readonly options: unknown;
+  constructor(
+    private readonly call: HandlerCall,
+    private readonly deps: InvokeDeps,
+  ) {
+    this.attempt = call.attempt;
+    this.handler = call.binding.key;
+    this.clock = deps.clock;
+    this.signal = call.signal;
+    this.options = call.binding.options;
+  }
+  /** created on first use: most handlers never log, and a child logger per delivery is not free */
+  get logger(): Logger {
+    if (!this.log) {
+      const event = this.call.events[0]!;
+      this.log = this.call.binding.logger.child({
+        eventId: this.call.events.length === 1 ? event.id : undefined,
+        batchSize: this.call.events.length > 1 ? this.call.events.length : undefined,
+        type: event.type,
+        tenant: event.tenantid,
+        correlationId: event.correlationid,
+      });
+    }
+    return this.log;
+  }
+  publish = (type: string, data: unknown, options?: PublishOptions): void => {
+    this.call.outbox.push({ type, data, options });
+  };
+  resolve<T = unknown>(name: string): T {
+    return this.deps.resolve<T>(name);
+  }
+}

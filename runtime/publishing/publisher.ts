@@ -1,0 +1,110 @@
+import { StokcerdasError, ErrorCodes } from '../errors.ts';
+import type { Clock } from '../clock/index.ts';
+import type { ContextProvider } from '../context/provider.ts';
+import { buildEvent, toMessage } from '../events/codec.ts';
+import { describeIssues, type SchemaRegistry } from '../events/schemas.ts';
+import type { CloudEventWire, ExtensionValue, PublishOptions, StokEvent } from '../events/types.ts';
+import type { OutgoingMessage, Transport } from '../transport/contract.ts';
+import { exchangeForType } from '../topology/domains.ts';
+import { prefixed } from '../topology/names.ts';
+import type { OutboxPublisher } from '../pipeline/outbox.ts';
+import type { PendingPublish } from '../pipeline/types.ts';
+import type { LocalSubscriptions } from './local-subscriptions.ts';
+
+export interface PublisherDeps {
+  transport: Transport;
+  prefix: string;
+  clock: Clock;
+  provider: ContextProvider;
+  /** the business context flattened into CloudEvents extensions (DESIGN §4) */
+  extensionsFor(event: CloudEventWire & { context: StokEvent['context'] }): Record<string, ExtensionValue>;
+  registry: SchemaRegistry;
+  source: string;
+  appId: string;
+  defaultPriority: number;
+  defaultTtlMs: number;
+  local?: LocalSubscriptions;
+  onPublished?(event: StokEvent): void;
+}
+
+/** Turns `publish(type, data, options)` into a confirmed CloudEvent on the type's exchange. */
+export class Publisher implements OutboxPublisher {
+  constructor(private readonly deps: PublisherDeps) {}
+
+  /** Builds, validates and encodes; throws EVENT_INVALID before anything is sent. */
+  prepare(type: string, data: unknown, options: PublishOptions = {}): { event: StokEvent; message: OutgoingMessage } {
+    const { deps } = this;
+    const schema = deps.registry.get(type);
+    if (schema) {
+      const result = schema.safeParse(data);
+      if (!result.success) {
+        throw new StokcerdasError(ErrorCodes.EVENT_INVALID, `cannot publish ${type}: ${describeIssues(result.error.issues).join('; ')}`, {
+          type,
+          problems: describeIssues(result.error.issues),
+        });
+      }
+    }
+    const exchange = options.exchange ?? exchangeForType(type);
+    if (!exchange) {
+      throw new StokcerdasError(
+        ErrorCodes.EVENT_INVALID,
+        `cannot publish ${type}: its domain has no exchange (inventory, orders, customers, analytics, indonesian.business); pass { exchange } to choose one`,
+        { type },
+      );
+    }
+    if (options.priority !== undefined && (!Number.isInteger(options.priority) || options.priority < 0 || options.priority > 9)) {
+      throw new StokcerdasError(ErrorCodes.EVENT_INVALID, `cannot publish ${type}: priority must be an integer 0–9`, { type });
+    }
+    const wire = buildEvent(type, data, { ...options, source: options.source ?? deps.source, now: deps.clock.now() });
+    const context = deps.provider.contextFor(wire);
+    Object.assign(wire, deps.extensionsFor({ ...wire, context }));
+    const message = toMessage(wire, {
+      exchange: prefixed(deps.prefix, exchange),
+      priority: options.priority ?? deps.defaultPriority,
+      ttlMs: options.ttl ?? deps.defaultTtlMs,
+      appId: deps.appId,
+    });
+    const event = wire as StokEvent;
+    event.context = context;
+    return { event, message };
+  }
+
+  async publish(type: string, data: unknown, options?: PublishOptions): Promise<StokEvent> {
+    const { event, message } = this.prepare(type, data, options);
+    await this.deps.transport.publish(message);
+    this.announce(event);
+    return event;
+  }
+
+  /** All validated first, then one confirm wait for the lot. */
+  async publishMany(items: PendingPublish[]): Promise<StokEvent[]> {
+    const prepared = items.map((i) => this.prepare(i.type, i.data, i.options));
+    if (prepared.length === 1) await this.deps.transport.publish(prepared[0]!.message);
+    else await this.deps.transport.publishBatch(prepared.map((p) => p.message));
+    for (const p of prepared) this.announce(p.event);
+    return prepared.map((p) => p.event);
+  }
+
+  /** Events a handler emitted inherit tenant, user and correlation from the event it handled (DESIGN §4). */
+  publishCaused(pending: PendingPublish[], cause: StokEvent): Promise<StokEvent[]> {
+    return this.publishMany(
+      pending.map((p) => ({
+        type: p.type,
+        data: p.data,
+        options: {
+          tenantId: cause.tenantid,
+          userId: cause.userid,
+          correlationId: cause.correlationid ?? cause.id,
+          traceparent: cause.traceparent,
+          ...p.options,
+          causationId: cause.id,
+        },
+      })),
+    );
+  }
+
+  private announce(event: StokEvent): void {
+    this.deps.onPublished?.(event);
+    if (this.deps.local && this.deps.local.size > 0) this.deps.local.emit(event);
+  }
+}

@@ -1,0 +1,77 @@
+import type { QueueSpec, TopologySpec, QueueType, ExchangeType } from '../transport/contract.ts';
+import { deadLetterExchangeName, dlqName, prefixed, retryDelay, retryQueueName } from './names.ts';
+import { priorityQueues, seedExchanges, seedQueues } from './seed.ts';
+
+export interface TopologyBinding {
+  /** unprefixed */
+  exchange: string;
+  routingKeys: string[];
+  /** unprefixed */
+  queue: string;
+  retry: { maxAttempts: number; delayMs: number; multiplier: number; maxDelayMs: number };
+}
+
+export interface TopologyOptions {
+  prefix: string;
+  queueType: QueueType;
+  /** exchanges that are not the seed's and not topic (rare: plugins may name their own) */
+  exchangeTypes?: Record<string, ExchangeType>;
+}
+
+/**
+ * Everything the broker must have for these bindings: the seed's topology, each binding's queue
+ * with its DLQ, and one TTL wait queue per retry delay that dead-letters back to the work queue
+ * through the default exchange (so only that queue sees the retry, not its exchange's other queues).
+ */
+export function buildTopology(bindings: TopologyBinding[], options: TopologyOptions): TopologySpec {
+  const { prefix, queueType } = options;
+  const dlx = deadLetterExchangeName(prefix);
+  const exchanges = new Map<string, ExchangeType>();
+  for (const e of seedExchanges) exchanges.set(prefixed(prefix, e.name), e.type);
+  exchanges.set(dlx, 'direct');
+  for (const b of bindings) {
+    const name = prefixed(prefix, b.exchange);
+    if (!exchanges.has(name)) exchanges.set(name, options.exchangeTypes?.[b.exchange] ?? 'topic');
+  }
+
+  const queues = new Map<string, QueueSpec>();
+  const delaysByQueue = new Map<string, Set<number>>();
+  const topologyBindings = new Map<string, { exchange: string; queue: string; routingKey: string }>();
+  const addWorkQueue = (unprefixed: string) => {
+    const name = prefixed(prefix, unprefixed);
+    if (queues.has(name)) return name;
+    const spec: QueueSpec = { name, type: queueType };
+    if (queueType === 'classic' && priorityQueues.has(unprefixed)) spec.maxPriority = 9;
+    queues.set(name, spec);
+    const dlq = dlqName(name);
+    queues.set(dlq, { name: dlq, type: queueType });
+    topologyBindings.set(`${dlx}|${dlq}|${name}`, { exchange: dlx, queue: dlq, routingKey: name });
+    return name;
+  };
+  for (const q of seedQueues) addWorkQueue(q);
+
+  for (const b of bindings) {
+    const queue = addWorkQueue(b.queue);
+    const exchange = prefixed(prefix, b.exchange);
+    const type = exchanges.get(exchange);
+    const keys = type === 'fanout' ? [''] : b.routingKeys;
+    for (const routingKey of keys) topologyBindings.set(`${exchange}|${queue}|${routingKey}`, { exchange, queue, routingKey });
+    const delays = delaysByQueue.get(queue) ?? new Set<number>();
+    for (let attempt = 1; attempt < b.retry.maxAttempts; attempt++) delays.add(retryDelay(b.retry, attempt));
+    delaysByQueue.set(queue, delays);
+  }
+
+  for (const [queue, delays] of delaysByQueue) {
+    for (const delay of delays) {
+      if (delay <= 0) continue;
+      const name = retryQueueName(queue, delay);
+      queues.set(name, { name, type: queueType, messageTtl: delay, deadLetterExchange: '', deadLetterRoutingKey: queue });
+    }
+  }
+
+  return {
+    exchanges: [...exchanges].map(([name, type]) => ({ name, type })),
+    queues: [...queues.values()],
+    bindings: [...topologyBindings.values()],
+  };
+}

@@ -1,0 +1,126 @@
+/**
+ * The one transport contract (DESIGN §3). Both implementations (memory, amqp) pass the same
+ * conformance suite in test/conformance. Names here are full broker names: the prefix is added
+ * by the topology layer, never by a transport.
+ */
+
+export type ExchangeType = 'topic' | 'direct' | 'fanout';
+export type QueueType = 'classic' | 'quorum';
+
+export interface ExchangeSpec {
+  name: string;
+  type: ExchangeType;
+}
+
+export interface QueueSpec {
+  name: string;
+  type?: QueueType;
+  /** x-message-ttl: every message expires after this many ms (retry wait queues) */
+  messageTtl?: number;
+  /** x-dead-letter-exchange: '' is the default exchange */
+  deadLetterExchange?: string;
+  /** x-dead-letter-routing-key */
+  deadLetterRoutingKey?: string;
+  /** x-max-priority (classic queues only) */
+  maxPriority?: number;
+}
+
+export interface BindingSpec {
+  exchange: string;
+  queue: string;
+  routingKey: string;
+}
+
+export interface TopologySpec {
+  exchanges: ExchangeSpec[];
+  queues: QueueSpec[];
+  bindings: BindingSpec[];
+}
+
+export type HeaderValue = string | number | boolean | null | undefined | HeaderValue[] | { [k: string]: HeaderValue };
+
+/** AMQP basic properties, mirrored by the memory transport. */
+export interface MessageProperties {
+  messageId?: string;
+  type?: string;
+  timestamp?: number;
+  correlationId?: string;
+  contentType?: string;
+  priority?: number;
+  /** per-message TTL in ms */
+  expiration?: number;
+  appId?: string;
+  persistent?: boolean;
+  headers?: Record<string, HeaderValue>;
+}
+
+export interface OutgoingMessage {
+  /** '' is the default exchange: routing key = queue name */
+  exchange: string;
+  routingKey: string;
+  body: Buffer;
+  properties: MessageProperties;
+}
+
+export interface Delivery {
+  body: Buffer;
+  exchange: string;
+  routingKey: string;
+  queue: string;
+  properties: MessageProperties;
+  redelivered: boolean;
+}
+
+/**
+ * How the consumer settles a delivery. `reject` (not `nack`) is the failure path so quorum-queue
+ * delivery limits count; `requeue` puts it back for another try (used when a hand-off failed).
+ */
+export type Settlement = 'ack' | 'reject' | 'requeue';
+
+export type DeliveryHandler = (delivery: Delivery) => Promise<Settlement>;
+
+export interface ConsumeOptions {
+  /** broker-side bound on unacked deliveries */
+  prefetch: number;
+  /** how many deliveries the handler runs at once (≤ prefetch) */
+  concurrency: number;
+}
+
+export interface Consumer {
+  readonly queue: string;
+  /** stop receiving new deliveries and wait for in-flight ones up to `deadlineMs` */
+  cancel(deadlineMs?: number): Promise<void>;
+}
+
+export interface QueueInfo {
+  name: string;
+  messages: number;
+  consumers: number;
+}
+
+export interface TransportStatus {
+  connected: boolean;
+  reconnects: number;
+  bufferedPublishes: number;
+}
+
+export interface Transport {
+  readonly kind: 'memory' | 'amqp';
+  /** false for memory: the host says so at start-up */
+  readonly durable: boolean;
+  connect(): Promise<void>;
+  /** idempotent; re-applied by the transport after every reconnect */
+  assertTopology(topology: TopologySpec): Promise<void>;
+  /** resolves only once the broker confirmed the message */
+  publish(message: OutgoingMessage): Promise<void>;
+  /** one confirm wait for the whole batch */
+  publishBatch(messages: OutgoingMessage[]): Promise<void>;
+  consume(queue: string, options: ConsumeOptions, handler: DeliveryHandler): Promise<Consumer>;
+  /** take one message off a queue (settled by the caller): DLQ inspection and replay */
+  get(queue: string): Promise<{ delivery: Delivery; settle(s: Settlement): Promise<void> } | null>;
+  queueInfo(queue: string): Promise<QueueInfo>;
+  purge(queue: string): Promise<number>;
+  status(): TransportStatus;
+  /** wait for outstanding confirms, then close */
+  close(): Promise<void>;
+}
