@@ -1,6 +1,6 @@
-import { expect, vi } from 'vitest';
+import { afterEach, beforeEach, expect, vi } from 'vitest';
 import { isStokcerdasError, type ErrorCode, type StokcerdasError } from '../../runtime/errors.ts';
-import type { Delivery, MessageProperties, OutgoingMessage, Settlement, Transport } from '../../runtime/transport/contract.ts';
+import type { Consumer, Delivery, MessageProperties, OutgoingMessage, Settlement, TopologySpec, Transport } from '../../runtime/transport/contract.ts';
 
 /** Real-time polling budget: generous for a loaded CI broker, short TTLs keep the suite quick. */
 export const WAIT = { timeout: 5_000, interval: 20 };
@@ -68,6 +68,74 @@ export function holdingHandler(): {
       active--;
       handled.push(delivery);
       return 'ack';
+    },
+  };
+}
+
+export interface ConformanceContext {
+  /** connected, ready to declare topology */
+  transport: Transport;
+  /** every exchange and queue a test declares starts with `${prefix}.` */
+  prefix: string;
+  /** accepted for symmetry with the fake bus; the suite runs on real time so it also fits RabbitMQ */
+  advance?(ms: number): Promise<void>;
+  /** closes the transport and removes whatever the test declared */
+  cleanup(): Promise<void>;
+}
+
+export interface ConformanceFactory {
+  create(): Promise<ConformanceContext>;
+}
+
+/** What every conformance test works with: a fresh transport and names of its own. */
+export interface ConformanceScope {
+  readonly t: Transport;
+  /** a name unique to the running test, under the factory's prefix */
+  n(suffix: string): string;
+  declare(spec: Partial<TopologySpec>): Promise<void>;
+  /** consume, cancelled again after the test */
+  consume(queue: string, prefetch: number, concurrency: number, handler: (d: Delivery) => Promise<Settlement>): Promise<Consumer>;
+  /** a holding handler released after the test even if the test fails */
+  holding(): ReturnType<typeof holdingHandler>;
+}
+
+/** Registers the per-test lifecycle (fresh transport, cleanup) in the enclosing describe. */
+export function conformanceScope(factory: ConformanceFactory): ConformanceScope {
+  let ctx: ConformanceContext;
+  let consumers: Consumer[] = [];
+  let releases: Array<() => void> = [];
+  let seq = 0;
+  let id = '';
+
+  beforeEach(async () => {
+    id = String(++seq);
+    consumers = [];
+    releases = [];
+    ctx = await factory.create();
+  });
+
+  afterEach(async () => {
+    for (const release of releases) release();
+    await Promise.all(consumers.map((c) => c.cancel(1_000).catch(() => undefined)));
+    await ctx.cleanup();
+  });
+
+  return {
+    get t() {
+      return ctx.transport;
+    },
+    n: (suffix) => `${ctx.prefix}.t${id}.${suffix}`,
+    declare: (spec) =>
+      ctx.transport.assertTopology({ exchanges: spec.exchanges ?? [], queues: spec.queues ?? [], bindings: spec.bindings ?? [] }),
+    async consume(queue, prefetch, concurrency, handler) {
+      const consumer = await ctx.transport.consume(queue, { prefetch, concurrency }, handler);
+      consumers.push(consumer);
+      return consumer;
+    },
+    holding() {
+      const h = holdingHandler();
+      releases.push(h.release);
+      return h;
     },
   };
 }

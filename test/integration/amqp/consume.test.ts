@@ -67,7 +67,9 @@ describe('amqp transport: consuming (real broker)', () => {
     await fill(queue, 600);
     const outcome = new Map<string, Settlement>();
     let requeued = 0;
+    let deliveries = 0;
     const consumer = await transport.consume(queue, { prefetch: 50, concurrency: 10 }, async (d: Delivery) => {
+      deliveries++;
       const n = Number(d.body.toString());
       await sleep(Math.random() * 5);
       if (n % 7 === 0) return outcome.set(String(n), 'reject'), 'reject';
@@ -79,6 +81,8 @@ describe('amqp transport: consuming (real broker)', () => {
     await consumer.cancel(1000);
     const rejected = [...outcome.values()].filter((s) => s === 'reject').length;
     expect(requeued).toBeGreaterThan(0);
+    // a channel closed by a bad ack would have redelivered its unacked window a second time
+    expect(deliveries).toBe(600 + requeued);
     await waitFor(async () => (await transport.queueInfo(dlq)).messages === rejected);
     expect((await transport.queueInfo(queue)).messages).toBe(0);
     expect(transport.status().reconnects).toBe(0);
