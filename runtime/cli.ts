@@ -51,26 +51,29 @@ async function main(argv: string[]): Promise<number> {
 async function start(config: ResolvedConfig): Promise<number> {
   const logger = createLogger({ level: config.log.level });
   const host = createHost(config, { logger });
-  let stopping: Promise<void> | undefined;
-  const stop = (signal: string) => {
-    logger.info({ signal }, 'stopping: draining in-flight deliveries');
-    stopping ??= host.stop();
-    return stopping;
-  };
-  await host.start();
-  return new Promise<number>((done) => {
-    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-      process.once(signal, () => {
-        stop(signal).then(
-          () => done(0),
-          (err) => {
-            logger.error({ err }, 'shutdown failed');
-            done(1);
-          },
-        );
-      });
-    }
+  // handlers go in before start(): a SIGTERM that arrives while starting still drains and exits 0
+  const stopped = new Promise<number>((done) => {
+    let stopping = false;
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (stopping) return;
+      stopping = true;
+      logger.info({ signal }, 'stopping: draining in-flight deliveries');
+      started.catch(() => undefined).then(() => host.stop()).then(
+        () => done(0),
+        (err) => {
+          logger.error({ err }, 'shutdown failed');
+          done(1);
+        },
+      );
+    };
+    process.once('SIGTERM', onSignal);
+    process.once('SIGINT', onSignal);
   });
+  // the memory transport holds no socket: without this the process would exit right after "ready"
+  const keepAlive = setInterval(() => undefined, 1 << 30);
+  const started = host.start();
+  await started;
+  return stopped.finally(() => clearInterval(keepAlive));
 }
 
 async function check(config: ResolvedConfig, filepath: string | undefined): Promise<number> {

@@ -23,6 +23,7 @@ import { loadHostPlugins, type PluginSet } from './plugin-set.ts';
 import { startBindings } from './bindings.ts';
 import { inlineInvoker as inline, type Invoker } from '../pipeline/invoke.ts';
 import type { HandlerCall } from '../pipeline/types.ts';
+import type { WorkerPool } from '../workers/index.ts';
 
 export interface HostOptions {
   /** resolves `plugins.dir`; default process.cwd() */
@@ -38,9 +39,14 @@ export interface HostOptions {
   /** extra observers (the fake bus's lists) */
   hooks?: PipelineHooks;
   /** worker-mode invoker (workers/); inline handlers never use it */
-  workerInvoker?: (host: { config: ResolvedConfig; logger: Logger }) => Promise<{ invoker: Invoker; close(): Promise<void> }>;
+  workerInvoker?: (host: { config: ResolvedConfig; logger: Logger }) => Promise<WorkerPoolHandle>;
   hostName?: string;
 }
+
+/** What a worker invoker factory returns; `validate` imports worker-mode modules at start. */
+export type WorkerPoolHandle = Pick<WorkerPool, 'invoker' | 'close'> & Partial<Pick<WorkerPool, 'validate' | 'stats'>>;
+// loaded only when a binding runs in worker mode: piscina stays out of hosts that never use it
+const defaultWorkerInvoker: NonNullable<HostOptions['workerInvoker']> = async (h) => (await import('../workers/index.ts')).createWorkerInvoker(h);
 
 export type HostState = 'created' | 'starting' | 'ready' | 'stopping' | 'stopped' | 'failed';
 
@@ -100,7 +106,7 @@ class RuntimeHost implements Host, HostInternals {
   private readonly hostName: string;
   private consumers: Consumer[] = [];
   private pluginSet?: PluginSet;
-  private workers?: { invoker: Invoker; close(): Promise<void> };
+  private workers?: WorkerPoolHandle;
 
   constructor(config: ResolvedConfig, private readonly options: HostOptions) {
     this.config = config;
@@ -156,13 +162,15 @@ class RuntimeHost implements Host, HostInternals {
         container: this.container,
         clock: this.clock,
         publish: (type, data, opts) => this.publisher.publish(type, data, opts),
+        // the pool starts before setup() so a module that cannot load on a thread is skipped like any broken plugin
+        checkWorkers: async (bindings, optionsOf) => {
+          this.workers = await (this.options.workerInvoker ?? defaultWorkerInvoker)({ config: this.config, logger: this.logger });
+          return (await this.workers.validate?.(bindings, optionsOf)) ?? [];
+        },
       });
       this.pluginSet = set;
       this.plugins = set.plugins;
       this.problems = set.problems;
-      if (set.bindings.some((b) => b.mode === 'worker') && this.options.workerInvoker) {
-        this.workers = await this.options.workerInvoker({ config: this.config, logger: this.logger });
-      }
       await this.transport.connect();
       this.consumers = await startBindings({
         bindings: set.bindings,

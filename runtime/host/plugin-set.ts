@@ -33,6 +33,8 @@ export interface LoadHostPluginsInput {
   container: ServiceContainer;
   clock: Clock;
   publish(type: string, data: unknown, options?: PublishOptions): Promise<unknown>;
+  /** imports worker-mode plugin modules on a worker thread (issue 4): the broken ones come back as problems */
+  checkWorkers?(bindings: ResolvedBinding[], optionsOf: (plugin: string) => unknown): Promise<PluginProblem[]>;
 }
 
 /**
@@ -47,6 +49,11 @@ export async function loadHostPlugins(input: LoadHostPluginsInput): Promise<Plug
   const problems = [...loaded.problems];
   const resolved = resolveBindings(loaded.plugins, config, { ignorePlugins: problems.map((p) => p.plugin) });
   problems.push(...resolved.problems);
+  const workerBindings = resolved.bindings.filter((b) => b.mode === 'worker' && b.enabled && !problems.some((p) => p.plugin === b.plugin));
+  if (workerBindings.length > 0 && input.checkWorkers) {
+    const options = new Map(loaded.plugins.map((p) => [p.name, p.options]));
+    problems.push(...(await input.checkWorkers(workerBindings, (name) => options.get(name))));
+  }
   if (config.plugins.strict) assertNoProblems(problems);
 
   // a plugin with a broken binding is skipped whole: half a plugin is harder to reason about

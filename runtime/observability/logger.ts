@@ -17,7 +17,8 @@ export function createLogger(options: { level: string; pretty?: boolean; name?: 
   if (pretty) {
     return pino({ ...base, transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l' } } });
   }
-  return options.destination ? pino(base, options.destination) : pino(base);
+  // synchronous writes: the last lines before process.exit ("stopped", a fatal error) must not be lost
+  return pino(base, options.destination ?? pino.destination({ dest: 1, sync: true }));
 }
 
 export const silentLogger: Logger = pino({ level: 'silent' });

@@ -2,6 +2,7 @@ import type { BatchPolicy, BindingOverride, ResolvedConfig, RetryPolicy } from '
 import { ErrorCodes, StokcerdasError } from '../errors.ts';
 import { domainExchanges, exchangeForType } from '../topology/domains.ts';
 import type { LoadedPlugin, PluginProblem } from './loader.ts';
+import { pluginSourceFile } from './define.ts';
 import type { HandlerDefinition } from './types.ts';
 import { ENTITY_NAME, TOPIC_PATTERN, formatPath, pluginLabel } from './validate.ts';
 
@@ -141,7 +142,8 @@ export function resolveBindings(
         plugin: p.name,
         handler,
         definition: def,
-        pluginFile: p.file,
+        // plugins given as objects have no index file: definePlugin noted the module that made them
+        pluginFile: p.file || pluginSourceFile(p.definition) || '',
         exchange,
         routingKeys: [...routingKeys],
         queue: first(override.queue, def.subscribe.queue) ?? `${p.name}.${handler}`,

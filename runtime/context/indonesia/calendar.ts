@@ -213,6 +213,11 @@ export class IndonesianCalendar {
     return this.ramadan.rangeFor(year);
   }
 
+  /** The Ramadan in progress on that local day, or else the next one to begin. */
+  nextRamadan(date: DateInput, zone?: string): RamadanRange {
+    return this.ramadan.currentOrNext(this.dayNumber(this.toLocal(date, zone)));
+  }
+
   zoneForProvince(code: string): ProvinceZone | undefined {
     return this.provinces.get(code);
   }

@@ -88,6 +88,25 @@ export class RamadanTable {
     return strip(this.fallbackSpan(hijriYear, this.estimateRamadanStart(jan1, h, hijriYear)));
   }
 
+  /** The Ramadan in progress on a civil day, or else the next one to begin. */
+  currentOrNext(dn: number): RamadanRange {
+    const inside = this.spanContaining(dn);
+    if (inside) return strip(inside);
+    const h = this.hijriOf(dn);
+    for (const hijriYear of [h.year, h.year + 1]) {
+      const listed = this.official.find((s) => s.hijriYear === hijriYear);
+      if (listed) {
+        if (listed.startDn > dn) return strip(listed);
+        continue;
+      }
+      // umalqura's Ramadan of this Hijri year has begun (or ended) when its month is 9 or later
+      if (hijriYear === h.year && h.month >= 9) continue;
+      const span = this.fallbackSpan(hijriYear, this.estimateRamadanStart(dn, h, hijriYear));
+      if (span.startDn > dn) return strip(span);
+    }
+    throw new RangeError(`no Ramadan found after ${isoOfDayNumber(dn)}`);
+  }
+
   private fallbackSpan(hijriYear: number, startHint: number): RamadanSpan {
     const cached = this.fallbackByHijriYear.get(hijriYear);
     if (cached) return cached;

@@ -27,8 +27,9 @@ export function deadLetterProperties(message: Dying, queue: string, reason: Deat
     count: 1,
     reason,
     queue,
-    // AMQP timestamps are whole seconds
-    time: Math.floor(now / 1000),
+    // exactly what amqplib decodes from RabbitMQ (a typed AMQP timestamp, whole seconds), so the
+    // runtime reads the same value on both transports and a republished header stays a timestamp
+    time: { '!': 'timestamp', value: Math.floor(now / 1000) },
     exchange: message.exchange,
     'routing-keys': [message.routingKey],
   };

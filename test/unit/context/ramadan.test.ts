@@ -78,3 +78,17 @@ describe('outside the official table: the islamic-umalqura calendar', () => {
     expect(calendar.ramadanRange(2031)).toMatchObject({ hijriYear: 1453, start: '2031-12-16' });
   });
 });
+
+describe('nextRamadan', () => {
+  it.each(rows)('%s AH: is the next Ramadan the day before it starts, and the same one up to its last day', (hijri, _y, ref) => {
+    const { first_day: first, last_day: last } = ref.official;
+    expect(calendar.nextRamadan(plusDays(first, -1))).toMatchObject({ hijriYear: hijri, start: first });
+    expect(calendar.nextRamadan(plusDays(first, -300))).toMatchObject({ hijriYear: hijri, start: first });
+    expect(calendar.nextRamadan(last)).toMatchObject({ hijriYear: hijri, end: last });
+    expect(calendar.nextRamadan(ref.official.idul_fitri_1_syawal).hijriYear).toBe(hijri + 1);
+  });
+
+  it('finds the December Ramadan of a year that has two', () => {
+    expect(calendar.nextRamadan('2030-06-01')).toMatchObject({ hijriYear: 1452, start: '2030-12-26' });
+  });
+});

@@ -31,7 +31,7 @@ describe('memory transport on virtual time', () => {
     const [back] = transport.peek('work');
     expect(back.body.toString()).toBe('later');
     expect(deaths(back)[0]).toEqual({
-      count: 1, reason: 'expired', queue: 'wait', exchange: '', 'routing-keys': ['wait'], time: Math.floor(clock.now() / 1000),
+      count: 1, reason: 'expired', queue: 'wait', exchange: '', 'routing-keys': ['wait'], time: { '!': 'timestamp', value: Math.floor(clock.now() / 1000) },
     });
     expect(back.properties.headers).toMatchObject({ 'x-first-death-reason': 'expired', 'x-first-death-queue': 'wait' });
   });

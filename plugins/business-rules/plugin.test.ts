@@ -1,0 +1,121 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createTestBus, type TestBus } from 'stokcerdas/testing';
+import businessRules from './index.ts';
+
+let bus: TestBus | undefined;
+afterEach(async () => {
+  await bus?.close();
+  bus = undefined;
+});
+
+async function start(options: Record<string, unknown> = {}, config: Record<string, unknown> = {}) {
+  bus = await createTestBus({
+    plugins: [businessRules],
+    options: { 'business-rules': options },
+    now: '2026-03-02T03:00:00Z',
+    config,
+  });
+  return bus;
+}
+
+const publishedOf = (b: TestBus, type: string) => b.published.filter((e) => e.type === type);
+
+const order = {
+  orderId: 'ORD-1',
+  orderedAt: '2026-03-02T10:00:00+07:00',
+  deliveryDate: '2026-03-05',
+  items: [
+    { productId: 'kurma-1kg', quantity: 3, unitPrice: 333_333, category: 'food', halalCertificateNumber: 'ID001' },
+    { productId: 'sirup', quantity: 1, unitPrice: 1, category: 'beverage' },
+  ],
+};
+
+describe('business-rules on the fake bus', () => {
+  it('publishes PPN, the payment SLA and a halal violation for a new order', async () => {
+    const b = await start();
+    await b.publish('orders.order.created', order);
+    await b.idle();
+    expect(publishedOf(b, 'indonesian.business.tax.calculated').map((e) => e.data)).toEqual([
+      expect.objectContaining({ orderId: 'ORD-1', taxDate: '2026-03-05', totalAmount: 1_000_000, totalPpn: 110_000, totalWithPpn: 1_110_000 }),
+    ]);
+    expect(publishedOf(b, 'indonesian.business.sla.computed').map((e) => e.data)).toEqual([
+      expect.objectContaining({ sla: 'payment', deadline: '2026-03-03T17:00:00.000+07:00' }),
+    ]);
+    expect(publishedOf(b, 'indonesian.business.rule.violated').map((e) => e.data)).toEqual([
+      expect.objectContaining({ rule: 'halal-certificate-required', productId: 'sirup', orderId: 'ORD-1' }),
+    ]);
+    expect(b.failed).toEqual([]);
+  });
+
+  it('publishes sla.breached when payment arrives after the deadline', async () => {
+    const b = await start();
+    await b.publish('orders.order.paid', { ...order, paidAt: '2026-03-04T09:00:00+07:00' });
+    await b.idle();
+    expect(publishedOf(b, 'indonesian.business.sla.breached').map((e) => e.data)).toEqual([
+      expect.objectContaining({ orderId: 'ORD-1', sla: 'payment', lateByBusinessDays: 1 }),
+    ]);
+  });
+
+  it("counts the SLA in the order's province", async () => {
+    const b = await start();
+    await b.publish('orders.order.created', {
+      orderId: 'ORD-2',
+      orderedAt: '2026-01-09T15:30:00Z',
+      locationData: { province: 'ID-PA' },
+    });
+    await b.idle();
+    expect(publishedOf(b, 'indonesian.business.sla.computed')[0].data).toMatchObject({
+      timezone: 'Asia/Jayapura',
+      deadline: '2026-01-12T17:00:00.000+09:00',
+    });
+  });
+
+  it('flags Ramadan demand on inventory events', async () => {
+    const b = await start();
+    await b.publish('inventory.stock.low', { productId: 'kurma-1kg', locationId: 'gudang-1', currentLevel: 3, category: 'food' }, { time: '2026-03-15T03:00:00Z' });
+    await b.idle();
+    expect(publishedOf(b, 'indonesian.business.demand.flagged').map((e) => e.data)).toEqual([
+      expect.objectContaining({ productId: 'kurma-1kg', ramadan: true, preLebaran: true, ramadanSensitive: true, sourceEventType: 'inventory.stock.low' }),
+    ]);
+  });
+
+  it('stays quiet on inventory events with no flag', async () => {
+    const b = await start();
+    await b.publish('inventory.stock.low', { productId: 'p', locationId: 'l', currentLevel: 3 }, { time: '2026-07-15T03:00:00Z' });
+    await b.idle();
+    expect(publishedOf(b, 'indonesian.business.demand.flagged')).toEqual([]);
+  });
+
+  it('reports a food product created without a certificate', async () => {
+    const b = await start();
+    await b.publish('inventory.product.created', { productId: 'kerupuk', name: 'Kerupuk Udang', category: 'food' });
+    await b.idle();
+    expect(publishedOf(b, 'indonesian.business.rule.violated').map((e) => e.data)).toEqual([
+      expect.objectContaining({ subject: 'product', productId: 'kerupuk' }),
+    ]);
+  });
+
+  it('switches a rule off by option', async () => {
+    const b = await start({ vat: { enabled: false }, halal: { enabled: false } });
+    await b.publish('orders.order.created', order);
+    await b.idle();
+    expect(publishedOf(b, 'indonesian.business.tax.calculated')).toEqual([]);
+    expect(publishedOf(b, 'indonesian.business.rule.violated')).toEqual([]);
+    expect(publishedOf(b, 'indonesian.business.sla.computed')).toHaveLength(1);
+  });
+
+  it('taxes configured luxury categories at the full 12 %', async () => {
+    const b = await start({ vat: { luxuryCategories: ['motor-vehicle'] } });
+    await b.publish('orders.order.created', {
+      orderId: 'CAR-1',
+      deliveryDate: '2025-02-01',
+      items: [{ productId: 'car', quantity: 1, unitPrice: 500_000_000, category: 'motor-vehicle' }],
+    });
+    await b.idle();
+    expect(publishedOf(b, 'indonesian.business.tax.calculated')[0].data).toMatchObject({ totalPpn: 60_000_000 });
+  });
+
+  it('refuses bad options at start, with their path', async () => {
+    await expect(start({ sla: { paymentBusinessDays: 0 } })).rejects.toThrow(/sla\.paymentBusinessDays/);
+  });
+});
