@@ -1,5 +1,5 @@
 import type { Clock } from '../clock/index.ts';
-import type { HandlerCall, HandlerMiddleware, PipelineHooks } from './types.ts';
+import { createCall, type HandlerCall, type HandlerMiddleware, type PipelineHooks } from './types.ts';
 
 /** Lets the host flush every open batch when it stops. */
 export class BatchRegistry {
@@ -39,15 +39,11 @@ export function batch(policy: { size: number; flushMs: number }, clock: Clock, h
       registry.parked -= items.length;
       cancelTimer?.();
       cancelTimer = undefined;
-      const controller = new AbortController();
-      const merged: HandlerCall = {
-        binding: items[0]!.call.binding,
-        events: items.flatMap((i) => i.call.events),
-        attempt: Math.max(...items.map((i) => i.call.attempt)),
-        outbox: [],
-        signal: controller.signal,
-        abort: (r) => controller.abort(r),
-      };
+      const merged = createCall(
+        items[0]!.call.binding,
+        items.flatMap((i) => i.call.events),
+        Math.max(...items.map((i) => i.call.attempt)),
+      );
       hooks.batchFlushed?.(merged.binding, merged.events.length, reason, clock.now() - firstAt);
       next(merged).then(
         () => items.forEach((i) => i.resolve()),

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { compileTopic } from '../topology/match.ts';
 import type { StokEvent } from '../events/types.ts';
-import { HandlerFailure, type DeliveryStep, type HandlerBinding, type HandlerStep } from './types.ts';
+import { HandlerFailure, createCall, type DeliveryStep, type HandlerBinding, type HandlerStep } from './types.ts';
 
 interface Route {
   binding: HandlerBinding;
@@ -21,16 +21,8 @@ export function dispatch(handlers: { binding: HandlerBinding; run: HandlerStep }
   const byKey = new Map(routes.map((r) => [r.binding.key, r]));
 
   const runOne = async (route: Route, event: StokEvent, attempt: number) => {
-    const controller = new AbortController();
     try {
-      await route.run({
-        binding: route.binding,
-        events: [event],
-        attempt,
-        outbox: [],
-        signal: controller.signal,
-        abort: (reason) => controller.abort(reason),
-      });
+      await route.run(createCall(route.binding, [event], attempt));
     } catch (err) {
       throw err instanceof HandlerFailure ? err : new HandlerFailure(route.binding, err);
     }

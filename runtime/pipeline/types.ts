@@ -60,6 +60,32 @@ export interface HandlerCall {
 export type HandlerStep = (call: HandlerCall) => Promise<void>;
 export type HandlerMiddleware = (next: HandlerStep) => HandlerStep;
 
+/** Creates a call whose AbortController exists only if someone reads `signal` (most handlers never do). */
+export function createCall(binding: HandlerBinding, events: StokEvent[], attempt: number): HandlerCall {
+  let controller: AbortController | undefined;
+  let reason: unknown;
+  let aborted = false;
+  return {
+    binding,
+    events,
+    attempt,
+    outbox: [],
+    get signal() {
+      if (!controller) {
+        controller = new AbortController();
+        if (aborted) controller.abort(reason);
+      }
+      return controller.signal;
+    },
+    abort(why: unknown) {
+      if (aborted) return;
+      aborted = true;
+      reason = why;
+      controller?.abort(why);
+    },
+  };
+}
+
 /** A handler failed: carries which one, so recover can apply its retry policy. */
 export class HandlerFailure extends Error {
   readonly binding: HandlerBinding;
