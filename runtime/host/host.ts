@@ -5,6 +5,7 @@ import { formatPath } from '../../config/problems.ts';
 import { systemClock, type Clock } from '../clock/index.ts';
 import { ServiceContainer } from '../container/index.ts';
 import { createContextProvider, contextExtensions } from '../context/index.ts';
+import { decreeDataWarning, type IndonesianCalendar } from '../context/indonesia/calendar.ts';
 import type { ContextProvider } from '../context/provider.ts';
 import { StokcerdasError, ErrorCodes } from '../errors.ts';
 import { SchemaRegistry } from '../events/schemas.ts';
@@ -150,6 +151,9 @@ class RuntimeHost implements Host, HostInternals {
     if (this.state !== 'created') throw new StokcerdasError(ErrorCodes.HOST_STATE, `host.start() called while ${this.state}`);
     this.state = 'starting';
     try {
+      const calendar = (this.provider as { calendar?: IndonesianCalendar }).calendar;
+      const dataWarning = calendar && decreeDataWarning(calendar, this.clock.now());
+      if (dataWarning) this.logger.warn(dataWarning);
       if (!this.transport.durable) {
         this.logger.warn('memory transport: events live in this process only and are lost when it stops (set broker.url or RABBITMQ_URL for RabbitMQ)');
       }

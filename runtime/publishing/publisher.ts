@@ -55,7 +55,7 @@ export class Publisher implements OutboxPublisher {
     if (options.priority !== undefined && (!Number.isInteger(options.priority) || options.priority < 0 || options.priority > 9)) {
       throw new StokcerdasError(ErrorCodes.EVENT_INVALID, `cannot publish ${type}: priority must be an integer 0–9`, { type });
     }
-    const wire = buildEvent(type, data, { ...options, source: options.source ?? deps.source, now: deps.clock.now() });
+    const wire = buildEvent(type, data, { ...idsFromData(data), ...definedOnly(options), source: options.source ?? deps.source, now: deps.clock.now() });
     const context = deps.provider.contextFor(wire);
     Object.assign(wire, deps.extensionsFor({ ...wire, context }));
     const message = toMessage(wire, {
@@ -107,4 +107,18 @@ export class Publisher implements OutboxPublisher {
     this.deps.onPublished?.(event);
     if (this.deps.local && this.deps.local.size > 0) this.deps.local.emit(event);
   }
+}
+
+/** The seed's payloads carry tenant, user and correlation ids: they fill what the options leave out. */
+function idsFromData(data: unknown): PublishOptions {
+  if (data === null || typeof data !== 'object') return {};
+  const d = data as Record<string, unknown>;
+  const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
+  return definedOnly({ tenantId: str(d.tenantId), userId: str(d.userId), correlationId: str(d.correlationId) });
+}
+
+function definedOnly<T extends object>(o: T): T {
+  const out = {} as T;
+  for (const [k, v] of Object.entries(o)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
+  return out;
 }
