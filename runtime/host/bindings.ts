@@ -22,7 +22,7 @@ export interface StartBindingsInput {
 export async function startBindings(input: StartBindingsInput): Promise<Consumer[]> {
   const { config, transport } = input;
   const prefix = config.broker.prefix;
-  await transport.assertTopology(buildTopology(input.bindings, { prefix, queueType: config.broker.queueType }));
+  await transport.assertTopology(buildTopology(input.bindings, { prefix, queueType: config.broker.queueType, defaultRetry: config.retry }));
 
   const byQueue = new Map<string, { handlers: HandlerBinding[]; prefetch: number; concurrency: number }>();
   for (const b of input.bindings) {

@@ -16,6 +16,11 @@ export interface TopologyOptions {
   queueType: QueueType;
   /** exchanges that are not the seed's and not topic (rare: plugins may name their own) */
   exchangeTypes?: Record<string, ExchangeType>;
+  /**
+   * The policy recover() falls back to when a failure is not a handler's: its wait queues must
+   * exist too, or a retry copy sent to the default exchange would be unroutable and lost.
+   */
+  defaultRetry?: TopologyBinding['retry'];
 }
 
 /**
@@ -57,7 +62,9 @@ export function buildTopology(bindings: TopologyBinding[], options: TopologyOpti
     const keys = type === 'fanout' ? [''] : b.routingKeys;
     for (const routingKey of keys) topologyBindings.set(`${exchange}|${queue}|${routingKey}`, { exchange, queue, routingKey });
     const delays = delaysByQueue.get(queue) ?? new Set<number>();
-    for (let attempt = 1; attempt < b.retry.maxAttempts; attempt++) delays.add(retryDelay(b.retry, attempt));
+    for (const policy of options.defaultRetry ? [b.retry, options.defaultRetry] : [b.retry]) {
+      for (let attempt = 1; attempt < policy.maxAttempts; attempt++) delays.add(retryDelay(policy, attempt));
+    }
     delaysByQueue.set(queue, delays);
   }
 
