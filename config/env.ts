@@ -38,6 +38,7 @@ const VARIABLES: ReadonlyArray<readonly [name: string, path: readonly string[], 
   ['STOKCERDAS_LOG_LEVEL', ['log', 'level'], (raw) => parseChoice(raw.toLowerCase(), LOG_LEVELS)],
   ['STOKCERDAS_PLUGINS_DIR', ['plugins', 'dir'], text],
   ['STOKCERDAS_PLUGINS_STRICT', ['plugins', 'strict'], parseBoolean],
+  ['STOKCERDAS_DEDUPE_REDIS_URL', ['dedupe', 'redisUrl'], text],
 ];
 
 const RABBITMQ_PARTS = ['RABBITMQ_HOST', 'RABBITMQ_PORT', 'RABBITMQ_USERNAME', 'RABBITMQ_PASSWORD', 'RABBITMQ_VHOST'] as const;

@@ -5,8 +5,10 @@
 import { resolve } from 'node:path';
 import { loadConfig, parseCliArgs, redactString, type ParsedCli } from '../config/index.ts';
 import type { ResolvedConfig } from '../config/schema.ts';
-import { StokcerdasError } from './errors.ts';
+import { ErrorCodes, StokcerdasError } from './errors.ts';
+import { DLQ_OPTIONS, runDlqCommand } from './dlq/index.ts';
 import { createHost } from './host/host.ts';
+import { httpConfigProblems } from './http/index.ts';
 import { createLogger } from './observability/logger.ts';
 import { loadPlugins, resolveBindings, scaffoldPlugin } from './plugins/index.ts';
 import { prefixed } from './topology/names.ts';
@@ -20,12 +22,17 @@ commands:
   plugins                       list plugins, handlers and their bindings
   new-plugin <name>             scaffold plugins/<name> with a passing fake-bus test
   publish <type> <json|@file>   publish one event and wait for the broker's confirm
+  dlq list                      dead-letter queues with their message counts
+  dlq show <queue> [--limit N]  dead letters with their reasons (left in the queue)
+  dlq replay <queue> [--filter reason=R|type=PATTERN] [--limit N]
+                                back to the original exchange, attempts reset
+  dlq purge <queue> --yes       delete every dead letter of a queue
 
 options: --config PATH, --prefix, --broker-url, --transport memory|amqp, --http-port, --http-host,
          --log-level, --plugins-dir, --strict, --tenant ID`;
 
 async function main(argv: string[]): Promise<number> {
-  const cli = parseCliArgs(argv, { tenant: { type: 'string' } });
+  const cli = parseCliArgs(argv, { tenant: { type: 'string' }, ...DLQ_OPTIONS });
   if (cli.help || !cli.command) {
     console.log(USAGE);
     return cli.command || cli.help ? 0 : 1;
@@ -42,6 +49,8 @@ async function main(argv: string[]): Promise<number> {
       return newPlugin(config, cli);
     case 'publish':
       return publish(config, cli);
+    case 'dlq':
+      return runDlqCommand(config, cli);
     default:
       console.error(`unknown command "${cli.command}"\n\n${USAGE}`);
       return 1;
@@ -79,7 +88,9 @@ async function start(config: ResolvedConfig): Promise<number> {
 async function check(config: ResolvedConfig, filepath: string | undefined): Promise<number> {
   const { plugins, problems } = await loadPlugins({ ...config.plugins });
   const bound = resolveBindings(plugins, config, { ignorePlugins: problems.map((p) => p.plugin) });
-  const all = [...problems, ...bound.problems];
+  // the rules createHost applies beyond the schema (http.token beyond loopback)
+  const configProblems = httpConfigProblems(config.http).map((message) => ({ error: { code: ErrorCodes.CONFIG_INVALID, message } }));
+  const all = [...configProblems, ...problems, ...bound.problems];
   console.log(`config: ${filepath ?? '(defaults, no config file)'}`);
   console.log(`transport: ${selectTransportKind(config)}`);
   console.log(`plugins: ${plugins.length} loaded, bindings: ${bound.bindings.length}`);

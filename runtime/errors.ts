@@ -25,6 +25,7 @@ export const ErrorCodes = {
   TRANSPORT_CLOSED: 'STOKCERDAS_TRANSPORT_CLOSED',
   HOST_STATE: 'STOKCERDAS_HOST_STATE',
   WORKER_FAILED: 'STOKCERDAS_WORKER_FAILED',
+  HTTP_LISTEN_FAILED: 'STOKCERDAS_HTTP_LISTEN_FAILED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

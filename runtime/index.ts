@@ -2,7 +2,8 @@
 export { defineConfig } from '../config/define.ts';
 export type { StokcerdasConfigInput, ResolvedConfig, BindingOverride, RetryPolicy, BatchPolicy } from '../config/schema.ts';
 export { definePlugin } from './plugins/define.ts';
-export type { PluginDefinition, HandlerDefinition, HandlerContext, SetupContext, SubscribeSpec, OutboxPublish } from './plugins/types.ts';
+export type { PluginDefinition, HandlerDefinition, HandlerContext, SetupContext, SubscribeSpec, OutboxPublish, PluginExtension, PluginQueue } from './plugins/types.ts';
+export type { BindingControl } from './host/binding-control.ts';
 export { createHost, type Host, type HostOptions, type HostState } from './host/host.ts';
 export type { HostStats } from './observability/stats.ts';
 export type { StokEvent, CloudEventWire, BusinessContext, PublishOptions, IndoZone, HolidayInfo } from './events/types.ts';

@@ -44,13 +44,15 @@ export interface MessageOptions {
   priority: number;
   ttlMs: number;
   appId: string;
+  /** default: the event's type */
+  routingKey?: string;
 }
 
 /** The AMQP properties mirror the event (DESIGN §4). */
 export function toMessage(event: CloudEventWire, options: MessageOptions): OutgoingMessage {
   return {
     exchange: options.exchange,
-    routingKey: event.type,
+    routingKey: options.routingKey ?? event.type,
     body: Buffer.from(JSON.stringify(event)),
     properties: {
       messageId: event.id,

@@ -66,6 +66,11 @@ export interface PublishOptions {
   ttl?: number;
   /** exchange name without the prefix; overrides the type's domain exchange */
   exchange?: string;
+  /**
+   * AMQP routing key when it must differ from the type (DESIGN §4 keeps them equal): a direct
+   * exchange routes by channel (`notifications.direct` with `sms`). The event's `type` is unchanged.
+   */
+  routingKey?: string;
   source?: string;
   id?: string;
   traceparent?: string;

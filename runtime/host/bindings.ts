@@ -4,9 +4,10 @@ import type { StatsCollector } from '../observability/stats.ts';
 import { buildPipeline, toDeliveryHandler, type PipelineDeps } from '../pipeline/index.ts';
 import type { HandlerBinding } from '../pipeline/types.ts';
 import type { ResolvedBinding } from '../plugins/index.ts';
-import { buildTopology } from '../topology/build.ts';
+import { buildTopology, type HoldingQueue } from '../topology/build.ts';
 import { prefixed } from '../topology/names.ts';
-import type { Consumer, Transport } from '../transport/contract.ts';
+import type { Transport } from '../transport/contract.ts';
+import { PausableConsumer } from './binding-control.ts';
 
 export interface StartBindingsInput {
   bindings: ResolvedBinding[];
@@ -16,13 +17,15 @@ export interface StartBindingsInput {
   logger: Logger;
   stats: StatsCollector;
   pipeline: PipelineDeps;
+  /** plugin queues with no consumer (`configure()` → `queues`) */
+  holdingQueues?: HoldingQueue[];
 }
 
 /** Declare the topology, then one consumer per queue running the handlers bound to it. */
-export async function startBindings(input: StartBindingsInput): Promise<Consumer[]> {
+export async function startBindings(input: StartBindingsInput): Promise<PausableConsumer[]> {
   const { config, transport } = input;
   const prefix = config.broker.prefix;
-  await transport.assertTopology(buildTopology(input.bindings, { prefix, queueType: config.broker.queueType, defaultRetry: config.retry }));
+  await transport.assertTopology(buildTopology(input.bindings, { prefix, queueType: config.broker.queueType, defaultRetry: config.retry, holdingQueues: input.holdingQueues }));
 
   const byQueue = new Map<string, { handlers: HandlerBinding[]; prefetch: number; concurrency: number }>();
   for (const b of input.bindings) {
@@ -52,12 +55,23 @@ export async function startBindings(input: StartBindingsInput): Promise<Consumer
     byQueue.set(queue, entry);
   }
 
-  const consumers: Consumer[] = [];
+  const consumers: PausableConsumer[] = [];
   const now = () => input.pipeline.clock.now();
   for (const [queue, entry] of byQueue) {
     const step = buildPipeline(entry.handlers, input.pipeline);
     const concurrency = Math.min(entry.concurrency, entry.prefetch);
-    consumers.push(await transport.consume(queue, { prefetch: entry.prefetch, concurrency }, toDeliveryHandler(step, queue, now)));
+    const handler = toDeliveryHandler(step, queue, now);
+    const keys = entry.handlers.map((h) => h.key);
+    const consumer = new PausableConsumer(
+      queue,
+      keys,
+      () => transport.consume(queue, { prefetch: entry.prefetch, concurrency }, handler),
+      config.shutdown.drainTimeoutMs,
+      input.logger,
+      (paused) => keys.forEach((k) => input.stats.setPaused(k, paused)),
+    );
+    await consumer.start();
+    consumers.push(consumer);
   }
   return consumers;
 }

@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { configSchema, type ResolvedConfig, type StokcerdasConfigInput } from '../../config/schema.ts';
 import { formatPath } from '../../config/problems.ts';
+import { redactConfig } from '../../config/redact.ts';
 import { systemClock, type Clock } from '../clock/index.ts';
 import { ServiceContainer } from '../container/index.ts';
 import { createContextProvider, contextExtensions } from '../context/index.ts';
@@ -11,7 +12,9 @@ import { StokcerdasError, ErrorCodes } from '../errors.ts';
 import { SchemaRegistry } from '../events/schemas.ts';
 import type { PublishOptions, StokEvent } from '../events/types.ts';
 import { createLogger } from '../observability/logger.ts';
-import { Metrics } from '../observability/metrics.ts';
+import { EventLoopMonitor } from '../observability/event-loop.ts';
+import { Metrics, withPublishMetrics } from '../observability/metrics.ts';
+import { createHttpServer, httpConfigProblems, readinessOf, type HttpServer, type IngestItem, type Readiness } from '../http/index.ts';
 import { StatsCollector, combineHooks, type HostStats } from '../observability/stats.ts';
 import { BatchRegistry, MemoryDedupeStore, type DedupeStore, type PipelineHooks } from '../pipeline/index.ts';
 import type { PluginDefinition } from '../plugins/types.ts';
@@ -19,9 +22,10 @@ import { Publisher } from '../publishing/publisher.ts';
 import { LocalSubscriptions, type LocalListener } from '../publishing/local-subscriptions.ts';
 import { deadLetterExchangeName } from '../topology/names.ts';
 import { createTransport } from '../transport/index.ts';
-import type { Consumer, Transport } from '../transport/contract.ts';
+import type { Transport } from '../transport/contract.ts';
 import { loadHostPlugins, type PluginSet } from './plugin-set.ts';
 import { startBindings } from './bindings.ts';
+import { createBindingControl, type PausableConsumer } from './binding-control.ts';
 import { inlineInvoker as inline, type Invoker } from '../pipeline/invoke.ts';
 import type { HandlerCall } from '../pipeline/types.ts';
 import type { WorkerPool } from '../workers/index.ts';
@@ -62,19 +66,25 @@ export interface Host {
   start(): Promise<void>;
   stop(): Promise<void>;
   publish(type: string, data: unknown, options?: PublishOptions): Promise<StokEvent>;
+  /** every event validated before any is sent (EVENT_INVALID lists each bad one in `details.invalid`); one confirm wait */
+  publishMany(items: Array<{ type: string; data: unknown; options?: PublishOptions }>): Promise<StokEvent[]>;
   /** in-process listeners for events this host publishes (EVENT_BUS_LOCAL_ENABLED) */
   subscribeLocal(pattern: string, listener: LocalListener): () => void;
   stats(): HostStats;
   /** true once every binding consumes and the transport is connected */
   ready(): boolean;
+  /** what /readyz answers: starting, ready, disconnected, not-consuming, draining, … */
+  readiness(): Readiness;
+  /** where the HTTP server listens (port 0 in the config → the port it got), once started */
+  httpAddress(): { host: string; port: number } | undefined;
   resolve<T = unknown>(name: string): T;
 }
 
 /** Validates the config at once (every problem by path); `start()` does the I/O. */
 export function createHost(input: StokcerdasConfigInput | ResolvedConfig = {}, options: HostOptions = {}): Host {
   const parsed = configSchema.safeParse(input);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`);
+  const problems = parsed.success ? httpConfigProblems(parsed.data.http) : parsed.error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`);
+  if (!parsed.success || problems.length > 0) {
     throw new StokcerdasError(ErrorCodes.CONFIG_INVALID, `invalid config:\n${problems.map((p) => `  ${p}`).join('\n')}`, { problems });
   }
   return new RuntimeHost(parsed.data, options);
@@ -103,9 +113,13 @@ class RuntimeHost implements Host, HostInternals {
   private readonly local: LocalSubscriptions;
   private readonly provider: ContextProvider;
   private readonly batches = new BatchRegistry();
-  private readonly dedupeStore: DedupeStore;
+  private dedupeStore: DedupeStore;
   private readonly hostName: string;
-  private consumers: Consumer[] = [];
+  /** the transport with its publishes counted (what the publisher and the pipeline send through) */
+  private readonly counted: Transport;
+  private readonly eventLoop = new EventLoopMonitor();
+  private http?: HttpServer;
+  private consumers: PausableConsumer[] = [];
   private pluginSet?: PluginSet;
   private workers?: WorkerPoolHandle;
 
@@ -117,12 +131,19 @@ class RuntimeHost implements Host, HostInternals {
     this.transport = options.transport ?? createTransport(config, { clock: this.clock, logger: this.logger, hostName: this.hostName });
     this.provider = options.provider ?? createContextProvider(config, () => this.clock.now());
     this.dedupeStore = options.dedupeStore ?? new MemoryDedupeStore({ ...config.dedupe, now: () => this.clock.now() });
-    this.metrics = new Metrics({ defaultMetrics: !options.transport, status: () => this.transport.status() });
+    this.metrics = new Metrics({
+      defaultMetrics: !options.transport,
+      status: () => this.transport.status(),
+      workers: () => this.workers?.stats?.(),
+      eventLoop: () => this.eventLoop.snapshot(),
+    });
+    const dlx = deadLetterExchangeName(config.broker.prefix);
+    this.counted = withPublishMetrics(this.transport, this.metrics, (m) => (m.exchange === dlx ? 'dead-letter' : m.exchange === '' ? 'retry' : 'event'));
     this.statsCollector = new StatsCollector(() => this.clock.now());
     this.hooks = combineHooks(this.statsCollector, this.metrics.hooks, options.hooks ?? {});
     this.local = new LocalSubscriptions(this.logger);
     this.publisher = new Publisher({
-      transport: this.transport,
+      transport: this.counted,
       prefix: config.broker.prefix,
       clock: this.clock,
       provider: this.provider,
@@ -145,12 +166,16 @@ class RuntimeHost implements Host, HostInternals {
     this.container.register('publish', (type: string, data: unknown, opts?: PublishOptions) => this.publisher.publish(type, data, opts));
     const calendar = (this.provider as { calendar?: unknown }).calendar;
     if (calendar) this.container.register('calendar', calendar);
+    this.container.register('bindings', createBindingControl(() => this.consumers));
   }
 
   async start(): Promise<void> {
     if (this.state !== 'created') throw new StokcerdasError(ErrorCodes.HOST_STATE, `host.start() called while ${this.state}`);
     this.state = 'starting';
     try {
+      this.eventLoop.start();
+      // up before the broker connect: /healthz answers and /readyz says "starting" during a slow start
+      if (this.config.http.enabled) await this.startHttp();
       const calendar = (this.provider as { calendar?: IndonesianCalendar }).calendar;
       const dataWarning = calendar && decreeDataWarning(calendar, this.clock.now());
       if (dataWarning) this.logger.warn(dataWarning);
@@ -176,8 +201,18 @@ class RuntimeHost implements Host, HostInternals {
       this.plugins = set.plugins;
       this.problems = set.problems;
       await this.transport.connect();
+      if (!this.options.dedupeStore && this.config.dedupe.redisUrl) {
+        const { createRedisDedupeStore } = await import('../dedupe/redis-dedupe-store.ts');
+        this.dedupeStore = await createRedisDedupeStore({
+          url: this.config.dedupe.redisUrl,
+          ttlMs: this.config.dedupe.ttlMs,
+          namespace: this.config.broker.prefix,
+          logger: this.logger.child({ component: 'dedupe' }),
+        });
+      }
       this.consumers = await startBindings({
         bindings: set.bindings,
+        holdingQueues: set.queues,
         pluginOptions: new Map(set.plugins.map((p) => [p.name, p.options])),
         config: this.config,
         transport: this.transport,
@@ -188,7 +223,7 @@ class RuntimeHost implements Host, HostInternals {
           provider: this.provider,
           dedupeStore: this.dedupeStore,
           publisher: this.publisher,
-          publishRaw: (m) => this.transport.publish(m),
+          publishRaw: (m) => this.counted.publish(m),
           deadLetterExchange: deadLetterExchangeName(this.config.broker.prefix),
           defaultRetry: this.config.retry,
           host: this.hostName,
@@ -212,6 +247,22 @@ class RuntimeHost implements Host, HostInternals {
     }
   }
 
+  private async startHttp(): Promise<void> {
+    const { http } = this.config;
+    const server = createHttpServer(
+      {
+        readiness: () => this.readiness(),
+        stats: () => redactConfig({ ...this.stats(), workers: this.workers?.stats?.(), config: this.config }),
+        metrics: this.metrics,
+        publishMany: (items: IngestItem[]) => this.publishMany(items),
+        eventLoop: () => this.eventLoop.snapshot(),
+      },
+      { host: http.host, port: http.port, token: http.token, bodyLimitBytes: http.bodyLimitBytes, logger: this.logger },
+    );
+    await server.listen();
+    this.http = server;
+  }
+
   private invokerFor(call: HandlerCall): Invoker {
     if (call.binding.mode === 'worker' && this.workers) return this.workers.invoker;
     return inline;
@@ -225,16 +276,23 @@ class RuntimeHost implements Host, HostInternals {
     this.logger.info('stopped');
   }
 
-  /** Stop consuming, drain in flight up to the deadline, flush batches, teardown, close. */
+  /**
+   * Stop consuming, drain in flight up to the deadline, flush batches, teardown, close. While it
+   * drains /readyz answers 503 "draining" and POST /events refuses; the HTTP server closes before
+   * anything it publishes through (in-flight ingest finishes first).
+   */
   private async shutdown(): Promise<void> {
     const deadline = this.config.shutdown.drainTimeoutMs;
     this.batches.flushAll();
     await Promise.all(this.consumers.map((c) => c.cancel(deadline).catch((err) => this.logger.warn({ err, queue: c.queue }, 'consumer cancel failed'))));
     this.consumers = [];
+    await this.http?.close().catch((err: unknown) => this.logger.warn({ err }, 'http server close failed'));
+    this.http = undefined;
     if (this.pluginSet) await this.pluginSet.teardown();
     await this.workers?.close();
     await this.transport.close();
     await this.dedupeStore.close?.();
+    this.eventLoop.stop();
   }
 
   publish(type: string, data: unknown, options?: PublishOptions): Promise<StokEvent> {
@@ -242,6 +300,28 @@ class RuntimeHost implements Host, HostInternals {
       return Promise.reject(new StokcerdasError(ErrorCodes.HOST_STATE, `cannot publish ${type}: host is ${this.state} (call start() first)`));
     }
     return this.publisher.publish(type, data, options);
+  }
+
+  async publishMany(items: Array<{ type: string; data: unknown; options?: PublishOptions }>): Promise<StokEvent[]> {
+    if (this.state !== 'ready' && this.state !== 'starting') {
+      throw new StokcerdasError(ErrorCodes.HOST_STATE, `cannot publish ${items.length} events: host is ${this.state} (call start() first)`);
+    }
+    try {
+      return await this.publisher.publishMany(items);
+    } catch (err) {
+      if (!(err instanceof StokcerdasError) || err.code !== ErrorCodes.EVENT_INVALID) throw err;
+      // the publisher stops at the first bad event (nothing was sent): name every one
+      const invalid: Array<{ index: number; message: string }> = [];
+      items.forEach((item, index) => {
+        try {
+          this.publisher.prepare(item.type, item.data, item.options);
+        } catch (e) {
+          invalid.push({ index, message: e instanceof Error ? e.message : String(e) });
+        }
+      });
+      if (invalid.length === 0) invalid.push({ index: 0, message: err.message });
+      throw new StokcerdasError(ErrorCodes.EVENT_INVALID, `cannot publish: ${invalid.map((p) => `[${p.index}] ${p.message}`).join('; ')}`, { invalid });
+    }
   }
 
   subscribeLocal(pattern: string, listener: LocalListener): () => void {
@@ -253,7 +333,15 @@ class RuntimeHost implements Host, HostInternals {
   }
 
   ready(): boolean {
-    return this.state === 'ready' && this.transport.status().connected;
+    return this.readiness().ready;
+  }
+
+  readiness(): Readiness {
+    return readinessOf(this.state, this.transport);
+  }
+
+  httpAddress(): { host: string; port: number } | undefined {
+    return this.http?.address();
   }
 
   resolve<T = unknown>(name: string): T {

@@ -14,12 +14,14 @@ import {
   type PluginProblem,
   type ResolvedBinding,
 } from '../plugins/index.ts';
-import type { PluginDefinition } from '../plugins/types.ts';
+import type { PluginDefinition, PluginQueue } from '../plugins/types.ts';
 
 export interface PluginSet {
   plugins: LoadedPlugin[];
   problems: PluginProblem[];
   bindings: ResolvedBinding[];
+  /** queues the started plugins publish into without consuming (`configure`), unprefixed */
+  queues: PluginQueue[];
   /** reverse load order; errors are logged, never thrown */
   teardown(): Promise<void>;
 }
@@ -88,7 +90,7 @@ export async function loadHostPlugins(input: LoadHostPluginsInput): Promise<Plug
       );
       problems.push({ plugin: plugin.name, file: plugin.file || undefined, error });
       if (config.plugins.strict) {
-        await teardown(started, logger);
+        await teardown(started, logger, input.container);
         throw error;
       }
       logger.error({ plugin: plugin.name, err: cause, code: error.code }, `plugin skipped: ${error.message}`);
@@ -100,14 +102,15 @@ export async function loadHostPlugins(input: LoadHostPluginsInput): Promise<Plug
     plugins: started,
     problems,
     bindings: resolved.bindings.filter((b) => names.has(b.plugin) && b.enabled),
-    teardown: () => teardown(started, logger),
+    queues: started.flatMap((p) => p.queues ?? []),
+    teardown: () => teardown(started, logger, input.container),
   };
 }
 
-async function teardown(plugins: LoadedPlugin[], logger: Logger): Promise<void> {
+async function teardown(plugins: LoadedPlugin[], logger: Logger, container: ServiceContainer): Promise<void> {
   for (const plugin of [...plugins].reverse()) {
     try {
-      await plugin.definition.teardown?.();
+      await plugin.definition.teardown?.({ logger: logger.child({ plugin: plugin.name }), resolve: (name) => container.resolve(name) });
     } catch (err) {
       logger.error({ plugin: plugin.name, err }, 'plugin teardown failed');
     }

@@ -1,11 +1,32 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { PipelineHooks } from '../pipeline/types.ts';
-import type { TransportStatus } from '../transport/contract.ts';
+import type { OutgoingMessage, Transport, TransportStatus } from '../transport/contract.ts';
+import type { EventLoopDelay } from './event-loop.ts';
+
+/** What a publish was for: a new event, a copy for a retry wait queue, a copy for a DLQ. */
+export type PublishKind = 'event' | 'retry' | 'dead-letter';
+
+/** The worker pool's numbers the metrics read (runtime/workers WorkerPoolStats has more). */
+export interface WorkerGaugeStats {
+  threads: number;
+  maxThreads: number;
+  utilisation: number;
+  queueSize: number;
+  running: number;
+}
+
+export interface MetricsOptions {
+  defaultMetrics?: boolean;
+  status?: () => TransportStatus;
+  /** absent, or undefined at scrape time, when no binding runs in worker mode */
+  workers?: () => WorkerGaugeStats | undefined;
+  eventLoop?: () => EventLoopDelay;
+}
 
 /**
  * Prometheus metrics, one registry per host (so tests may run several hosts in one process).
- * Labels are bounded: queue, handler, outcome and reason come from the topology and fixed enums,
- * never from event data.
+ * Labels are bounded: queue, handler, outcome, kind and reason come from the topology and fixed
+ * enums, never from event data (no event type, tenant or id ever becomes a label).
  */
 export class Metrics {
   readonly registry = new Registry();
@@ -22,16 +43,74 @@ export class Metrics {
   private readonly deduplicated = new Counter({ name: 'stokcerdas_deduplicated_total', help: 'Handler calls skipped as duplicates', labelNames: ['handler'], registers: [this.registry] });
   private readonly batchSize = new Histogram({ name: 'stokcerdas_batch_size', help: 'Events per flushed batch', labelNames: ['handler', 'reason'], buckets: [1, 5, 10, 25, 50, 100, 250, 500, 1000], registers: [this.registry] });
   readonly published = new Counter({ name: 'stokcerdas_events_published_total', help: 'Events published and confirmed', registers: [this.registry] });
-  constructor(options: { defaultMetrics?: boolean; status?: () => TransportStatus } = {}) {
+  private readonly publishes = new Counter({
+    name: 'stokcerdas_publishes_total',
+    help: 'Broker publishes by kind (event, retry, dead-letter) and outcome (confirmed, failed)',
+    labelNames: ['kind', 'outcome'],
+    registers: [this.registry],
+  });
+  private readonly confirmDuration = new Histogram({
+    name: 'stokcerdas_publish_confirm_duration_seconds',
+    help: 'Time from publish to the broker confirm (one observation per publish call or batch)',
+    labelNames: ['kind'],
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1, 5],
+    registers: [this.registry],
+  });
+
+  constructor(options: MetricsOptions = {}) {
     if (options.defaultMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'stokcerdas_' });
+    const registers = [this.registry];
+    // read at scrape time: the transport's, the pool's and the monitor's own numbers are the truth
     const status = options.status;
     if (status) {
-      // read at scrape time: the transport's own numbers are the truth
       const gauge = (name: string, help: string, read: (s: TransportStatus) => number) =>
-        new Gauge({ name, help, registers: [this.registry], collect() { this.set(read(status())); } });
+        new Gauge({ name, help, registers, collect() { this.set(read(status())); } });
       gauge('stokcerdas_broker_connected', '1 when the transport is connected', (s) => (s.connected ? 1 : 0));
-      gauge('stokcerdas_broker_reconnects', 'Reconnects since start', (s) => s.reconnects);
       gauge('stokcerdas_publish_buffer_depth', 'Publishes waiting for a connection', (s) => s.bufferedPublishes);
+      let counted = 0;
+      new Counter({
+        name: 'stokcerdas_broker_reconnects_total',
+        help: 'Reconnects to the broker since start',
+        registers,
+        collect() {
+          const now = status().reconnects;
+          if (now > counted) this.inc(now - counted);
+          counted = Math.max(counted, now);
+        },
+      });
+    }
+    const workers = options.workers;
+    if (workers) {
+      const gauge = (name: string, help: string, read: (s: WorkerGaugeStats) => number) =>
+        new Gauge({
+          name,
+          help,
+          registers,
+          collect() {
+            const s = workers();
+            this.set(s ? read(s) : 0);
+          },
+        });
+      gauge('stokcerdas_worker_pool_utilization_ratio', 'Share of worker-thread time spent running handlers (0–1)', (s) => s.utilisation);
+      gauge('stokcerdas_worker_pool_queue_depth', 'Worker-mode calls queued for a thread', (s) => s.queueSize);
+      gauge('stokcerdas_worker_pool_running', 'Worker-mode calls running now', (s) => s.running);
+      gauge('stokcerdas_worker_pool_threads', 'Worker threads alive', (s) => s.threads);
+      gauge('stokcerdas_worker_pool_max_threads', 'Worker threads allowed', (s) => s.maxThreads);
+    }
+    const eventLoop = options.eventLoop;
+    if (eventLoop) {
+      new Gauge({
+        name: 'stokcerdas_event_loop_delay_seconds',
+        help: 'How late the main event loop ran over the last 5–10 s (p50, p99, max)',
+        labelNames: ['quantile'],
+        registers,
+        collect() {
+          const d = eventLoop();
+          this.labels('0.5').set(d.p50Ms / 1000);
+          this.labels('0.99').set(d.p99Ms / 1000);
+          this.labels('1').set(d.maxMs / 1000);
+        },
+      });
     }
   }
 
@@ -47,7 +126,42 @@ export class Metrics {
     batchFlushed: (binding, size, reason) => this.batchSize.labels(binding.key, reason).observe(size),
   };
 
+  /** Counts `count` publishes of `kind` and times their confirm. */
+  async observePublish<T>(kind: PublishKind, count: number, run: () => Promise<T>): Promise<T> {
+    const end = this.confirmDuration.startTimer({ kind });
+    try {
+      const result = await run();
+      end();
+      this.publishes.labels(kind, 'confirmed').inc(count);
+      return result;
+    } catch (err) {
+      this.publishes.labels(kind, 'failed').inc(count);
+      throw err;
+    }
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
   text(): Promise<string> {
     return this.registry.metrics();
   }
+}
+
+/**
+ * The same transport with its publishes counted and timed. `kindOf` names what a message is for
+ * (the host knows its dead-letter exchange; retries go through the default exchange).
+ */
+export function withPublishMetrics(transport: Transport, metrics: Metrics, kindOf: (m: OutgoingMessage) => PublishKind): Transport {
+  return new Proxy(transport, {
+    get(target, prop) {
+      if (prop === 'publish') return (m: OutgoingMessage) => metrics.observePublish(kindOf(m), 1, () => target.publish(m));
+      if (prop === 'publishBatch') {
+        return (ms: OutgoingMessage[]) => metrics.observePublish(ms.length > 0 ? kindOf(ms[0]!) : 'event', ms.length, () => target.publishBatch(ms));
+      }
+      const value: unknown = Reflect.get(target, prop, target);
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }

@@ -14,6 +14,8 @@ export interface SubscriptionStats {
   deadLettered: number;
   deduplicated: number;
   lastEventAt?: string;
+  /** present while the binding's consumer is paused on purpose (the `bindings` service) */
+  paused?: boolean;
 }
 
 export interface HandlerStats {
@@ -78,6 +80,13 @@ export class StatsCollector implements PipelineHooks {
     if (binding.batch) {
       this.batchStats.set(binding.key, { handler: binding.key, batches: 0, events: 0, averageSize: 0, maxSize: 0, flushReasons: { size: 0, time: 0, drain: 0 }, averageWaitMs: 0, totalWaitMs: 0 });
     }
+  }
+
+  setPaused(key: string, paused: boolean): void {
+    const s = this.subs.get(key);
+    if (!s) return;
+    if (paused) s.paused = true;
+    else delete s.paused;
   }
 
   consumed: PipelineHooks['consumed'] = (_event, binding) => {

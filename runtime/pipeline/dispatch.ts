@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { compileTopic } from '../topology/match.ts';
 import type { StokEvent } from '../events/types.ts';
+import { deliveryLogFields } from './log-fields.ts';
 import { HandlerFailure, createCall, type DeliveryStep, type HandlerBinding, type HandlerStep } from './types.ts';
 
 interface Route {
@@ -37,7 +38,7 @@ export function dispatch(handlers: { binding: HandlerBinding; run: HandlerStep }
         : routes.filter((r) => r.matches(ctx.routingKey));
     ctx.handlers = targets.map((t) => t.binding);
     if (targets.length === 0) {
-      logger.warn({ eventId: event.id, type: event.type, queue: ctx.queue }, 'no handler on this queue matches the routing key; acked');
+      logger.warn({ ...deliveryLogFields(ctx), eventId: event.id, type: event.type }, 'no handler on this queue matches the routing key; acked');
       return 'ack';
     }
     if (targets.length === 1) {

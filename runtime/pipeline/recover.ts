@@ -3,6 +3,7 @@ import { HandlerTimeoutError, NonRetryableError, PoisonMessageError } from '../e
 import type { OutgoingMessage } from '../transport/contract.ts';
 import { retryDelay, retryQueueName } from '../topology/names.ts';
 import { copyOf, deadLetterHeaders, originOf, type DeathReason } from './dead-letter.ts';
+import { deliveryLogFields } from './log-fields.ts';
 import { HandlerFailure, type DeliveryContext, type HandlerBinding, type Middleware, type PipelineHooks } from './types.ts';
 
 export interface RecoverDeps {
@@ -35,19 +36,20 @@ export function recover(deps: RecoverDeps): Middleware {
         if (decision.kind === 'retry') {
           await deps.publish(retryCopy(ctx, decision.delayMs, cause, error instanceof HandlerFailure ? error : undefined));
           if (binding) deps.hooks.retried?.(ctx, binding, decision.delayMs);
+          deps.logger.warn({ ...deliveryLogFields(ctx, binding), err: cause, attempt: ctx.attempt, retryInMs: decision.delayMs }, 'handler failed; retry scheduled');
         } else {
           const headers = deadLetterHeaders(ctx, decision.reason, cause, binding, deps.host, deps.now());
           await deps.publish(copyOf(ctx, deps.deadLetterExchange, ctx.queue, headers));
           deps.hooks.deadLettered?.({ event: ctx.event, queue: ctx.queue, headers, body: ctx.delivery.body });
           (decision.reason === 'poison' ? deps.logger.warn : deps.logger.error).call(
             deps.logger,
-            { err: cause, eventId: ctx.event?.id, type: ctx.routingKey, handler: binding?.key, queue: ctx.queue, reason: decision.reason, attempts: ctx.attempt },
+            { ...deliveryLogFields(ctx, binding), err: cause, reason: decision.reason, attempts: ctx.attempt },
             'delivery dead-lettered',
           );
         }
         return 'ack';
       } catch (handOff) {
-        deps.logger.error({ err: handOff, queue: ctx.queue }, 'could not hand the failed delivery to its retry or dead-letter queue; requeued');
+        deps.logger.error({ ...deliveryLogFields(ctx, binding), err: handOff }, 'could not hand the failed delivery to its retry or dead-letter queue; requeued');
         return 'requeue';
       }
     }

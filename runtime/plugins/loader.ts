@@ -2,8 +2,8 @@ import { readdir, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ErrorCodes, StokcerdasError } from '../errors.ts';
-import type { PluginDefinition } from './types.ts';
-import { formatPath, pluginLabel, pluginShapeProblems, validatePluginDefinition } from './validate.ts';
+import type { PluginDefinition, PluginQueue } from './types.ts';
+import { extensionProblems, formatPath, pluginLabel, pluginShapeProblems, validatePluginDefinition } from './validate.ts';
 
 /**
  * DESIGN §7: a plugin is a folder `plugins/<name>/` with an index file. A broken plugin never
@@ -32,6 +32,8 @@ export interface LoadedPlugin {
   definition: PluginDefinition;
   /** `plugins.options[name]` parsed by the plugin's zod schema, defaults applied */
   options: unknown;
+  /** queues `configure(options)` declared (published into, not consumed) */
+  queues?: PluginQueue[];
 }
 
 export interface PluginProblem {
@@ -169,6 +171,34 @@ function parseOptions(c: Candidate, configured: Record<string, unknown>): { valu
   };
 }
 
+/**
+ * Adds what `configure(options)` derives (handlers per configured target, queues). The definition
+ * is copied with its descriptors, so the non-enumerable definePlugin note (the module file) survives.
+ */
+function configure(c: Candidate, options: unknown): { definition: PluginDefinition; queues: PluginQueue[] } | { error: StokcerdasError } {
+  const def = c.definition;
+  if (!def.configure) return { definition: def, queues: [] };
+  const fail = (lines: string[], cause?: unknown) => ({
+    error: new StokcerdasError(
+      ErrorCodes.PLUGIN_INVALID,
+      lines.map((l) => `${c.label}: ${l}`).join('\n'),
+      { plugin: def.name, problems: lines },
+      cause === undefined ? undefined : { cause },
+    ),
+  });
+  let extension: ReturnType<NonNullable<PluginDefinition['configure']>>;
+  try {
+    extension = def.configure(options);
+  } catch (err) {
+    return fail([`configure(options) threw: ${describeCause(err)}`], err);
+  }
+  const lines = extensionProblems(extension, Object.keys(def.handlers));
+  if (lines.length > 0) return fail(lines);
+  const definition = Object.defineProperties({}, Object.getOwnPropertyDescriptors(def)) as PluginDefinition;
+  definition.handlers = { ...def.handlers, ...extension.handlers };
+  return { definition, queues: extension.queues ?? [] };
+}
+
 /** Duplicate names and options, shared by folder plugins and plugins given as objects. */
 function finish(candidates: Candidate[], configured: Record<string, unknown>, problems: PluginProblem[]): LoadPluginsResult {
   const plugins: LoadedPlugin[] = [];
@@ -195,13 +225,19 @@ function finish(candidates: Candidate[], configured: Record<string, unknown>, pr
       problems.push({ plugin: name, file, error: parsed.error });
       continue;
     }
+    const extended = configure(c, parsed.value);
+    if ('error' in extended) {
+      problems.push({ plugin: name, file, error: extended.error });
+      continue;
+    }
     plugins.push({
       name,
       version: c.definition.version,
       dir: c.dir,
       file: c.file,
-      definition: c.definition,
+      definition: extended.definition,
       options: parsed.value,
+      queues: extended.queues,
     });
   }
   return { plugins, problems };

@@ -68,7 +68,37 @@ export interface PluginDefinition<Options = any> {
   options?: ZodType<Options>;
   /** per-type payload schemas this plugin contributes (makes the type "known") */
   events?: Record<string, ZodType>;
+  /**
+   * What depends on the parsed options, called once at load (before setup): handlers per
+   * configured target, queues the plugin publishes into without consuming (broker-held delays).
+   * Derived handlers run inline: a worker thread re-imports the module and sees only `handlers`.
+   */
+  configure?(options: Options): PluginExtension;
   setup?(ctx: SetupContext<Options>): Promise<void> | void;
-  teardown?(): Promise<void> | void;
+  /** `ctx` reaches what this host's setup() registered (a plugin module serves every host in the process) */
+  teardown?(ctx: TeardownContext): Promise<void> | void;
   handlers: Record<string, HandlerDefinition>;
+}
+
+export interface TeardownContext {
+  logger: Logger;
+  resolve<T = unknown>(name: string): T;
+}
+
+/** A queue a plugin publishes into but does not consume: a broker-held delay tier, say. Names unprefixed. */
+export interface PluginQueue {
+  name: string;
+  /** x-message-ttl: how long a message waits before it dead-letters */
+  messageTtlMs?: number;
+  /** where expired messages go; `routingKey` replaces theirs (x-dead-letter-routing-key) */
+  deadLetter?: { exchange: string; routingKey?: string };
+  /** what fills it */
+  bindings?: { exchange: string; routingKey: string }[];
+}
+
+/** What `configure(options)` adds to a plugin once its options are known. */
+export interface PluginExtension {
+  /** more handlers; their names must not clash with the declared ones */
+  handlers?: Record<string, HandlerDefinition>;
+  queues?: PluginQueue[];
 }

@@ -105,6 +105,7 @@ const pluginSchema = strictObject(
         { error: "must be an object mapping event types to zod schemas, e.g. { 'inventory.stock.low': z.object({...}) }" },
       )
       .optional(),
+    configure: fn('must be a function (configure(options) { return { handlers, queues } })').optional(),
     setup: fn('must be a function (async setup(ctx) {...})').optional(),
     teardown: fn('must be a function (async teardown() {...})').optional(),
     handlers: z.record(z.string(), handlerSchema, {
@@ -154,6 +155,50 @@ export function pluginShapeProblems(value: unknown): string[] {
     }
   }
   return [...new Set(lines)];
+}
+
+const pluginQueueSchema = strictObject(
+  {
+    name: name('a queue', 'notifications.deferred.60000ms'),
+    messageTtlMs: int(0, 'must be an integer ≥ 0 (ms a message waits before it dead-letters)').optional(),
+    deadLetter: strictObject(
+      { exchange: name('an exchange', 'notifications.direct'), routingKey: z.string({ error: 'must be a string' }).optional() },
+      "must be an object like { exchange: 'notifications.direct', routingKey: 'x.y' }",
+    ).optional(),
+    bindings: z
+      .array(
+        strictObject(
+          { exchange: name('an exchange', 'notifications.direct'), routingKey: z.string({ error: 'must be a string' }) },
+          "must be an object like { exchange: 'notifications.direct', routingKey: 'x' }",
+        ),
+        { error: 'must be an array of { exchange, routingKey }' },
+      )
+      .optional(),
+  },
+  "must be an object like { name: 'x.delay.60000ms', messageTtlMs: 60000, deadLetter: { exchange: 'x.events' } }",
+);
+
+const extensionSchema = strictObject(
+  {
+    handlers: z.record(z.string(), handlerSchema, { error: 'must be an object of handlers' }).optional(),
+    queues: z.array(pluginQueueSchema, { error: 'must be an array of queues' }).optional(),
+  },
+  'configure(options) must return an object like { handlers: {...}, queues: [...] }',
+);
+
+/** Problems with what `configure(options)` returned, as `configure().field: what to do` lines. */
+export function extensionProblems(value: unknown, declared: readonly string[]): string[] {
+  const result = extensionSchema.safeParse(value);
+  if (!result.success) return result.error.issues.map((i) => `${formatPath(i.path, 'configure()')}: ${i.message}`);
+  const lines: string[] = [];
+  for (const [h, def] of Object.entries(result.data.handlers ?? {})) {
+    const at = formatPath(['handlers', h], 'configure()');
+    if (!HANDLER_NAME.test(h)) lines.push(`${at}: handler names are a letter then letters, digits, _ or -`);
+    if (declared.includes(h)) lines.push(`${at}: clashes with the declared handler "${h}" (rename one)`);
+    // a worker thread re-imports the module and finds only the declared handlers
+    if (def.mode === 'worker') lines.push(`${at}.mode: derived handlers run inline; declare worker handlers under handlers`);
+  }
+  return lines;
 }
 
 /**

@@ -55,6 +55,9 @@ export class Publisher implements OutboxPublisher {
     if (options.priority !== undefined && (!Number.isInteger(options.priority) || options.priority < 0 || options.priority > 9)) {
       throw new StokcerdasError(ErrorCodes.EVENT_INVALID, `cannot publish ${type}: priority must be an integer 0–9`, { type });
     }
+    if (options.routingKey !== undefined && (typeof options.routingKey !== 'string' || options.routingKey === '' || /[*#]/.test(options.routingKey))) {
+      throw new StokcerdasError(ErrorCodes.EVENT_INVALID, `cannot publish ${type}: routingKey must be a non-empty string without * or #`, { type });
+    }
     const wire = buildEvent(type, data, { ...idsFromData(data), ...definedOnly(options), source: options.source ?? deps.source, now: deps.clock.now() });
     const context = deps.provider.contextFor(wire);
     Object.assign(wire, deps.extensionsFor({ ...wire, context }));
@@ -63,6 +66,7 @@ export class Publisher implements OutboxPublisher {
       priority: options.priority ?? deps.defaultPriority,
       ttlMs: options.ttl ?? deps.defaultTtlMs,
       appId: deps.appId,
+      routingKey: options.routingKey,
     });
     const event = wire as StokEvent;
     event.context = context;

@@ -1,4 +1,5 @@
 import type { QueueSpec, TopologySpec, QueueType, ExchangeType } from '../transport/contract.ts';
+import { ErrorCodes, StokcerdasError } from '../errors.ts';
 import { deadLetterExchangeName, dlqName, prefixed, retryDelay, retryQueueName } from './names.ts';
 import { priorityQueues, seedExchanges, seedQueues } from './seed.ts';
 
@@ -21,6 +22,16 @@ export interface TopologyOptions {
    * exist too, or a retry copy sent to the default exchange would be unroutable and lost.
    */
   defaultRetry?: TopologyBinding['retry'];
+  /** queues plugins publish into without consuming (broker-held delays), unprefixed */
+  holdingQueues?: HoldingQueue[];
+}
+
+/** A plugin's queue with no consumer (`configure()` → `queues`): names unprefixed, no DLQ (nothing rejects). */
+export interface HoldingQueue {
+  name: string;
+  messageTtlMs?: number;
+  deadLetter?: { exchange: string; routingKey?: string };
+  bindings?: { exchange: string; routingKey: string }[];
 }
 
 /**
@@ -45,7 +56,8 @@ export function buildTopology(bindings: TopologyBinding[], options: TopologyOpti
   const addWorkQueue = (unprefixed: string) => {
     const name = prefixed(prefix, unprefixed);
     if (queues.has(name)) return name;
-    const spec: QueueSpec = { name, type: queueType };
+    // a message that expires here (its TTL, default 30 min) or is rejected lands in the DLQ: never silently dropped
+    const spec: QueueSpec = { name, type: queueType, deadLetterExchange: dlx, deadLetterRoutingKey: name };
     if (queueType === 'classic' && priorityQueues.has(unprefixed)) spec.maxPriority = 9;
     queues.set(name, spec);
     const dlq = dlqName(name);
@@ -73,6 +85,29 @@ export function buildTopology(bindings: TopologyBinding[], options: TopologyOpti
       if (delay <= 0) continue;
       const name = retryQueueName(queue, delay);
       queues.set(name, { name, type: queueType, messageTtl: delay, deadLetterExchange: '', deadLetterRoutingKey: queue });
+    }
+  }
+
+  for (const h of options.holdingQueues ?? []) {
+    const name = prefixed(prefix, h.name);
+    if (queues.has(name)) {
+      throw new StokcerdasError(ErrorCodes.TOPOLOGY_CONFLICT, `queue "${name}" is declared by a plugin's configure() and is also a work or wait queue: rename it`, { queue: name });
+    }
+    const spec: QueueSpec = { name, type: queueType };
+    if (h.messageTtlMs !== undefined) spec.messageTtl = h.messageTtlMs;
+    const exchangeOf = (unprefixed: string) => {
+      const x = prefixed(prefix, unprefixed);
+      if (!exchanges.has(x)) exchanges.set(x, options.exchangeTypes?.[unprefixed] ?? 'topic');
+      return x;
+    };
+    if (h.deadLetter) {
+      spec.deadLetterExchange = exchangeOf(h.deadLetter.exchange);
+      if (h.deadLetter.routingKey !== undefined) spec.deadLetterRoutingKey = h.deadLetter.routingKey;
+    }
+    queues.set(name, spec);
+    for (const b of h.bindings ?? []) {
+      const exchange = exchangeOf(b.exchange);
+      topologyBindings.set(`${exchange}|${name}|${b.routingKey}`, { exchange, queue: name, routingKey: b.routingKey });
     }
   }
 

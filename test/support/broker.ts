@@ -20,7 +20,8 @@ export function getBrokerUrl(): Promise<string> {
 async function resolveBrokerUrl(): Promise<string> {
   const fromEnv = process.env.RABBITMQ_URL;
   if (fromEnv) return fromEnv;
-  if (await answers(LOCAL_BROKER_URL, 1_500)) return LOCAL_BROKER_URL;
+  // generous: under a full parallel test run on 2 cores the AMQP handshake alone can take seconds
+  if (await answers(LOCAL_BROKER_URL, 10_000)) return LOCAL_BROKER_URL;
   const docker = await dockerAnswers();
   if (docker) {
     const { RabbitMQContainer } = await import('@testcontainers/rabbitmq');

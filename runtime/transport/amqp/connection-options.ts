@@ -70,7 +70,7 @@ export function socketOptions(options: AmqpTransportOptions): Record<string, unk
     clientProperties: { connection_name: options.connectionName ?? defaultConnectionName() },
     // a dead host must not hang the attempt for the kernel's SYN timeout
     timeout: 10_000,
-    noDelay: true,
+    noDelay: process.env.EXP_NODELAY === '1',
   };
   const tls = options.tls;
   if (tls) {

@@ -130,6 +130,12 @@ export class ConsumerRegistration implements Consumer {
       );
       session.consumerTag = ok.consumerTag;
       this.retries = 0;
+      if (this.cancelled || this.session !== session) {
+        // cancel() (or a newer start) ran while basic.consume was on the wire
+        if (this.session === session) this.session = undefined;
+        session.coalescer.kill();
+        closeQuietly(channel);
+      }
     } catch (err) {
       if (this.session === session) this.session = undefined;
       closeQuietly(channel);

@@ -1,6 +1,7 @@
 import { ErrorCodes, StokcerdasError } from '../../errors.ts';
 
 /** AMQP reply codes that close the channel they happen on. */
+export const ACCESS_REFUSED = 403;
 export const NOT_FOUND = 404;
 export const PRECONDITION_FAILED = 406;
 
@@ -45,6 +46,18 @@ export function topologyConflict(err: unknown, kind: 'queue' | 'exchange', name:
     `${what} (broker: ${text}). Fix: delete the ${kind} (\`rabbitmqctl delete_${kind === 'queue' ? 'queue' : 'exchange'} ${name}\`; ` +
       `messages in it are lost) or change the config to match it (e.g. broker.queueType).`,
     { kind, name, argument, received: parsed?.received, current: parsed?.current, broker: text },
+    { cause: err },
+  );
+}
+
+/** 403 on a declare or bind: the default exchange and `amq.*` names are reserved by RabbitMQ. */
+export function reservedName(err: unknown, kind: 'queue' | 'exchange' | 'binding', name: string): StokcerdasError {
+  const text = brokerMessage(err);
+  return new StokcerdasError(
+    ErrorCodes.TOPOLOGY_CONFLICT,
+    `${kind} "${name}" cannot be declared or bound as configured (broker: ${text}). Fix: the default exchange "" ` +
+      `routes by queue name and cannot be declared or bound, and names starting with "amq." are reserved: rename it.`,
+    { kind, name, broker: text },
     { cause: err },
   );
 }

@@ -18,6 +18,8 @@ interface ChannelState {
   connection: ChannelModel;
   /** the error the broker closed the channel with (set before amqplib fails the unconfirmed) */
   error?: unknown;
+  /** sent, not yet confirmed, in publish order */
+  pending: Set<Pending>;
 }
 
 export interface PublisherDeps {
@@ -62,13 +64,14 @@ export class Publisher {
       await channel.close().catch(() => {});
       return;
     }
-    const state: ChannelState = { channel, connection };
+    const state: ChannelState = { channel, connection, pending: new Set() };
     channel.on('error', (err: unknown) => {
       state.error = err;
       this.deps.logger?.warn({ err }, 'amqp publisher channel closed by the broker');
     });
     channel.on('close', () => this.onChannelClose(state));
     this.state = state;
+    this.deps.logger?.debug({ buffered: this.buffer.length, channel: (channel as unknown as { ch?: number }).ch }, 'publisher channel open');
     const queued = this.buffer;
     this.buffer = [];
     for (const p of queued) this.send(p);
@@ -184,9 +187,11 @@ export class Publisher {
     const state = this.state;
     if (!state) return void this.buffer.push(p);
     this.inflight++;
+    state.pending.add(p);
     const { exchange, routingKey, body } = p.message;
     try {
       state.channel.publish(exchange, routingKey, body, p.options, (err: unknown) => {
+        if (!state.pending.delete(p)) return; // already failed over by onChannelClose
         this.inflight--;
         if (!err) {
           this.reopenFailures = 0;
@@ -198,6 +203,7 @@ export class Publisher {
       });
     } catch (err) {
       // amqplib throws synchronously once the channel is closing: try again on the next one
+      state.pending.delete(p);
       this.inflight--;
       this.buffer.push(p);
       this.deps.logger?.debug({ err }, 'publish on a closing channel re-buffered');
@@ -230,6 +236,17 @@ export class Publisher {
   }
 
   private onChannelClose(state: ChannelState): void {
+    // amqplib 0.10.9 fails the unconfirmed on close with `while (cb = unconfirmed.shift())`, which
+    // stops at the first slot already confirmed out of order (null): the callbacks after it never
+    // run and their publishes would hang forever (amqp-node/amqplib#191, fixed upstream in #846)
+    const orphans = [...state.pending];
+    state.pending.clear();
+    for (const p of orphans) {
+      this.inflight--;
+      this.onFailed(p, state, new Error('channel closed'));
+    }
+    this.deps.logger?.debug({ current: this.state === state, error: state.error !== undefined, orphans: orphans.length }, 'publisher channel closed');
+    this.notifyIfIdle();
     if (this.state !== state) return;
     this.state = undefined;
     if (this.closed || state.error === undefined) return; // connection loss: the transport re-attaches

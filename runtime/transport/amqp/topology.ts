@@ -1,6 +1,6 @@
 import type { Channel, ChannelModel } from 'amqplib';
 import type { BindingSpec, ExchangeSpec, QueueSpec, TopologySpec } from '../contract.ts';
-import { PRECONDITION_FAILED, replyCode, topologyConflict, unknownExchange, unknownQueue, notFoundTarget, NOT_FOUND } from './errors.ts';
+import { ACCESS_REFUSED, NOT_FOUND, PRECONDITION_FAILED, notFoundTarget, replyCode, reservedName, topologyConflict, unknownExchange, unknownQueue } from './errors.ts';
 import { queueArguments } from './properties.ts';
 
 /**
@@ -48,6 +48,7 @@ export async function declareTopology(connection: ChannelModel, spec: TopologySp
       try {
         await channel.assertExchange(e.name, e.type, { durable: true });
       } catch (err) {
+        if (replyCode(err) === ACCESS_REFUSED) throw reservedName(err, 'exchange', e.name);
         throw replyCode(err) === PRECONDITION_FAILED ? topologyConflict(err, 'exchange', e.name) : err;
       }
       registry.rememberExchange(e);
@@ -56,6 +57,7 @@ export async function declareTopology(connection: ChannelModel, spec: TopologySp
       try {
         await channel.assertQueue(q.name, { durable: true, arguments: queueArguments(q) });
       } catch (err) {
+        if (replyCode(err) === ACCESS_REFUSED) throw reservedName(err, 'queue', q.name);
         throw replyCode(err) === PRECONDITION_FAILED ? topologyConflict(err, 'queue', q.name) : err;
       }
       registry.rememberQueue(q);
@@ -64,6 +66,7 @@ export async function declareTopology(connection: ChannelModel, spec: TopologySp
       try {
         await channel.bindQueue(b.queue, b.exchange, b.routingKey);
       } catch (err) {
+        if (replyCode(err) === ACCESS_REFUSED) throw reservedName(err, 'binding', `${b.exchange} -> ${b.queue} (${b.routingKey})`);
         if (replyCode(err) !== NOT_FOUND) throw err;
         const target = notFoundTarget(err);
         throw target?.kind === 'queue' ? unknownQueue(b.queue, err) : unknownExchange(b.exchange, err);

@@ -68,6 +68,13 @@ describe('amqp transport: topology (real broker)', () => {
     expect(err.code).toBe(ErrorCodes.UNKNOWN_QUEUE);
   });
 
+  it('reports binding the default exchange as TOPOLOGY_CONFLICT, as the memory transport does', async () => {
+    await transport.assertTopology({ exchanges: [], queues: [{ name: classic }], bindings: [] });
+    const err = await caught(transport.assertTopology({ exchanges: [], queues: [], bindings: [{ exchange: '', queue: classic, routingKey: 'x' }] }));
+    expect(err.code).toBe(ErrorCodes.TOPOLOGY_CONFLICT);
+    expect(err.message).toContain('default exchange');
+  });
+
   it('re-declares everything it declared after a reconnect', async (ctx) => {
     await transport.assertTopology({ exchanges: [{ name: exchange, type: 'topic' }], queues: [{ name: recreated, messageTtl: 60_000 }], bindings: [{ exchange, queue: recreated, routingKey: 'r.#' }] });
     // deleted behind the transport's back, as a fresh broker node would have lost it

@@ -104,3 +104,19 @@ describe('retry and dead-lettering on virtual time', () => {
     await bus.close();
   });
 });
+
+describe('expiry in a work queue', () => {
+  it('moves a message whose TTL runs out before it is consumed into the DLQ', async () => {
+    const { createTestBus } = await import('stokcerdas/testing');
+    const { pluginWith, stockChanged } = await import('./fixtures.ts');
+    const bus = await createTestBus({ plugins: [pluginWith(() => {})], config: { bindings: { 'probe/watch': { enabled: false } } } });
+    // nobody consumes the seed queue inventory.stock.updates: bind it and let a message expire there
+    await bus.transport.assertTopology({ exchanges: [], queues: [], bindings: [{ exchange: 'stokcerdas.inventory.events', queue: 'stokcerdas.inventory.stock.updates', routingKey: '#' }] });
+    await bus.publish('inventory.stock.level.changed', stockChanged(), { ttl: 1000 });
+    await bus.advance(1000);
+    const dead = bus.transport.peek('stokcerdas.inventory.stock.updates.dlq');
+    expect(dead).toHaveLength(1);
+    expect(dead[0]!.properties.headers?.['x-death']).toEqual([expect.objectContaining({ reason: 'expired', queue: 'stokcerdas.inventory.stock.updates' })]);
+    await bus.close();
+  });
+});

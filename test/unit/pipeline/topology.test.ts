@@ -16,6 +16,11 @@ describe('topology from bindings', () => {
     }
   });
 
+  it('dead-letters what expires or is rejected in a work queue into its DLQ', () => {
+    expect(queue('sc.probe.watch')).toMatchObject({ deadLetterExchange: 'sc.dlx', deadLetterRoutingKey: 'sc.probe.watch' });
+    expect(queue('sc.orders.processing')).toMatchObject({ deadLetterExchange: 'sc.dlx', deadLetterRoutingKey: 'sc.orders.processing' });
+  });
+
   it('binds the handler queue with each routing key', () => {
     expect(spec.bindings).toContainEqual({ exchange: 'sc.inventory.events', queue: 'sc.probe.watch', routingKey: 'inventory.#' });
   });

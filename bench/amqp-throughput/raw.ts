@@ -1,0 +1,220 @@
+/**
+ * Issue 3 §8 baseline: raw amqplib against the transport's publish/consume, same settings, same run.
+ * Confirm channel, persistent 1 KiB JSON, prefetch 200, publish window 1000, publisher and consumer
+ * in one process. Prints ONE JSON line: msgs/s, p50/p99 publish-to-handle latency, node CPU µs per
+ * message, peak RSS for each, and the transport/raw ratios.
+ *
+ *   node --import tsx bench/amqp-throughput/raw.ts [messages]      (default 50 000; BENCH_MESSAGES too)
+ *   RABBITMQ_URL=amqp://…  BENCH_RAW_ACK=coalesced (raw acks `multiple` every 50, as in TIPS.md)
+ *   BENCH_ONLY=raw|transport runs one side alone (e.g. under `node --cpu-prof`)
+ *   BENCH_ROUNDS=3 alternates raw/transport order per round and reports each side's median run
+ */
+import { randomBytes } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
+import amqp from 'amqplib';
+import { createAmqpTransport } from '../../runtime/transport/amqp/index.ts';
+
+export interface LoopSettings {
+  url: string;
+  messages: number;
+  prefetch: number;
+  window: number;
+  bodyBytes: number;
+}
+
+export interface LoopResult {
+  msgsPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  cpuUsPerMsg: number;
+  peakRssMb: number;
+  seconds: number;
+}
+
+/** A persistent 1 KiB CloudEvent-shaped JSON body (the same bytes for every message). */
+export function body(bytes: number): Buffer {
+  const event = { specversion: '1.0', id: '00000000-0000-4000-8000-000000000000', source: 'bench', type: 'inventory.stock.level.changed', data: { pad: '' } };
+  event.data.pad = 'x'.repeat(Math.max(0, bytes - Buffer.byteLength(JSON.stringify(event))));
+  return Buffer.from(JSON.stringify(event));
+}
+
+/** Times one loop: `run(record)` publishes every message and calls `record(i)` when message i is handled. */
+export async function measure(settings: LoopSettings, run: (sentAt: Float64Array, handled: (i: number) => void) => Promise<void>): Promise<LoopResult> {
+  const sentAt = new Float64Array(settings.messages);
+  const latency = new Float64Array(settings.messages);
+  let peakRss = process.memoryUsage.rss();
+  const sampler = setInterval(() => {
+    peakRss = Math.max(peakRss, process.memoryUsage.rss());
+  }, 50);
+  let count = 0;
+  let done!: () => void;
+  const finished = new Promise<void>((r) => (done = r));
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  await run(sentAt, (i) => {
+    latency[i] = performance.now() - sentAt[i];
+    if (++count === settings.messages) done();
+  });
+  await finished;
+  const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  clearInterval(sampler);
+  peakRss = Math.max(peakRss, process.memoryUsage.rss());
+  const sorted = Float64Array.from(latency).sort();
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+  return {
+    msgsPerSec: Math.round(settings.messages / seconds),
+    p50Ms: round(at(0.5)),
+    p99Ms: round(at(0.99)),
+    cpuUsPerMsg: round((cpu.user + cpu.system) / settings.messages),
+    peakRssMb: round(peakRss / 1024 / 1024),
+    seconds: round(seconds),
+  };
+}
+
+const round = (n: number) => Math.round(n * 100) / 100;
+
+/** The run with the median throughput (its latency, CPU and RSS belong to the same run). */
+function median(results: LoopResult[]): LoopResult {
+  return [...results].sort((a, b) => a.msgsPerSec - b.msgsPerSec)[Math.floor((results.length - 1) / 2)];
+}
+
+/** A sliding publish window: at most `size` publishes awaiting their confirm. */
+function windowGate(size: number) {
+  let open = 0;
+  let wake: (() => void) | undefined;
+  return {
+    async acquire() {
+      while (open >= size) await new Promise<void>((r) => (wake = r));
+      open++;
+    },
+    release() {
+      open--;
+      const w = wake;
+      wake = undefined;
+      w?.();
+    },
+  };
+}
+
+export async function runRaw(s: LoopSettings, queue: string, coalesced = false): Promise<LoopResult> {
+  const conn = await amqp.connect(s.url);
+  try {
+    const admin = await conn.createChannel();
+    await admin.assertQueue(queue, { durable: true });
+    const pub = await conn.createConfirmChannel();
+    const sub = await conn.createChannel();
+    await sub.prefetch(s.prefetch);
+    const payload = body(s.bodyBytes);
+    return await measure(s, async (sentAt, handled) => {
+      let unacked = 0;
+      await sub.consume(queue, (msg) => {
+        if (!msg) return;
+        handled(Number(msg.properties.messageId));
+        if (!coalesced) return sub.ack(msg);
+        if (++unacked >= 50) {
+          sub.ack(msg, true);
+          unacked = 0;
+        }
+      });
+      const gate = windowGate(s.window);
+      for (let i = 0; i < s.messages; i++) {
+        await gate.acquire();
+        sentAt[i] = performance.now();
+        pub.publish('', queue, payload, { persistent: true, messageId: String(i), contentType: 'application/cloudevents+json' }, (err) => {
+          if (err) throw err;
+          gate.release();
+        });
+      }
+      // a coalescing raw client still acks the tail of the run
+      if (coalesced) setTimeout(() => sub.ackAll(), 100).unref();
+    });
+  } finally {
+    const admin = await conn.createChannel();
+    await admin.deleteQueue(queue).catch(() => {});
+    await conn.close().catch(() => {});
+  }
+}
+
+export async function runTransport(s: LoopSettings, queue: string): Promise<LoopResult> {
+  const transport = createAmqpTransport({ url: s.url, reconnect: { initialDelayMs: 200, maxDelayMs: 5_000 }, publishBufferSize: s.window * 2, connectionName: `bench-${queue}` });
+  await transport.connect();
+  try {
+    await transport.assertTopology({ exchanges: [], queues: [{ name: queue }], bindings: [] });
+    const payload = body(s.bodyBytes);
+    return await measure(s, async (sentAt, handled) => {
+      await transport.consume(queue, { prefetch: s.prefetch, concurrency: s.prefetch }, async (d) => {
+        handled(Number(d.properties.messageId));
+        return 'ack';
+      });
+      const gate = windowGate(s.window);
+      for (let i = 0; i < s.messages; i++) {
+        await gate.acquire();
+        sentAt[i] = performance.now();
+        transport
+          .publish({ exchange: '', routingKey: queue, body: payload, properties: { messageId: String(i), contentType: 'application/cloudevents+json' } })
+          .then(() => gate.release(), (err: unknown) => {
+            throw err;
+          });
+      }
+    });
+  } finally {
+    await transport.close();
+    const conn = await amqp.connect(s.url);
+    await (await conn.createChannel()).deleteQueue(queue).catch(() => {});
+    await conn.close().catch(() => {});
+  }
+}
+
+async function main(): Promise<void> {
+  const messages = Number(process.argv[2] ?? process.env.BENCH_MESSAGES ?? 50_000);
+  const settings: LoopSettings = {
+    url: process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
+    messages,
+    prefetch: 200,
+    window: 1000,
+    bodyBytes: 1024,
+  };
+  const coalesced = process.env.BENCH_RAW_ACK === 'coalesced';
+  const tag = randomBytes(4).toString('hex');
+  const only = process.env.BENCH_ONLY; // 'raw' | 'transport': one side alone, for a CPU profile
+  if (only === 'raw' || only === 'transport') {
+    const result = only === 'raw' ? await runRaw(settings, `bench.amqp-throughput.raw.${tag}`, coalesced) : await runTransport(settings, `bench.amqp-throughput.transport.${tag}`);
+    console.log(JSON.stringify({ bench: 'amqp-throughput', messages, only, [only]: result }));
+    return;
+  }
+  // rounds alternate which side goes first, so drift in a shared box's load hits both alike
+  const rounds = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 1));
+  const raws: LoopResult[] = [];
+  const transports: LoopResult[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const order = r % 2 === 0 ? ['raw', 'transport'] : ['transport', 'raw'];
+    for (const side of order) {
+      if (side === 'raw') raws.push(await runRaw(settings, `bench.amqp-throughput.raw.${tag}.${r}`, coalesced));
+      else transports.push(await runTransport(settings, `bench.amqp-throughput.transport.${tag}.${r}`));
+    }
+  }
+  const raw = median(raws);
+  const transport = median(transports);
+  const ratio = {
+    throughput: round(transport.msgsPerSec / raw.msgsPerSec),
+    cpuPerMsg: round(transport.cpuUsPerMsg / raw.cpuUsPerMsg),
+    p99: round(transport.p99Ms / raw.p99Ms),
+  };
+  const line = {
+    bench: 'amqp-throughput', messages, bodyBytes: settings.bodyBytes, prefetch: 200, window: 1000,
+    rawAck: coalesced ? 'coalesced-50' : 'per-message', rounds, raw, transport, ratio,
+    ...(rounds > 1 ? { runs: { raw: raws.map((x) => x.msgsPerSec), transport: transports.map((x) => x.msgsPerSec) } } : {}),
+  };
+  console.log(JSON.stringify(line));
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  main().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+}

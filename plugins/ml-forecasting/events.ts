@@ -1,0 +1,95 @@
+import { z } from 'zod';
+
+/**
+ * The event types this plugin publishes, with their payload schemas (registered through the
+ * plugin's `events`, so the publisher checks every payload before it is sent). Objects stay open
+ * (passthrough) so a later version can add fields without breaking consumers.
+ */
+export const EventTypes = {
+  /** internal hand-over: the main thread's series snapshot for the worker that fits it */
+  seriesUpdated: 'analytics.demand.series.updated',
+  forecastUpdated: 'analytics.forecast.updated',
+  reorderSuggested: 'inventory.alert.reorder.suggested',
+} as const;
+
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a civil date YYYY-MM-DD');
+const nonNegative = z.number().min(0);
+
+export const seriesUpdatedSchema = z
+  .object({
+    tenantId: z.string().min(1),
+    productId: z.string().min(1),
+    locationId: z.string().min(1),
+    /** the zone whose calendar days the series counts */
+    timezone: z.string(),
+    /** first day of `values` */
+    start: day,
+    /** complete days of demand, `start` … the day before `today` */
+    values: z.array(nonNegative),
+    /** the first forecast day: its demand so far is `soldToday` */
+    today: day,
+    soldToday: nonNegative,
+    currentLevel: z.number().optional(),
+    levelAt: z.string().optional(),
+    /** the host's calendar settings, so the worker's calendar matches the one the host enriches with */
+    calendar: z.object({ ramadanUplift: z.number().positive(), preLebaranUplift: z.number().positive(), preLebaranDays: z.number().int().min(0) }),
+  })
+  .passthrough();
+
+export type SeriesUpdated = z.output<typeof seriesUpdatedSchema>;
+
+const forecastDay = z.object({
+  date: day,
+  mean: nonNegative,
+  lower80: nonNegative,
+  upper80: nonNegative,
+  lower95: nonNegative,
+  upper95: nonNegative,
+  /** the Ramadan / pre-Lebaran multiplier applied to that day (1 on ordinary days) */
+  uplift: z.number().positive(),
+});
+
+export const forecastUpdatedSchema = z
+  .object({
+    tenantId: z.string().min(1),
+    productId: z.string().min(1),
+    locationId: z.string().min(1),
+    generatedAt: z.string(),
+    historyStart: day,
+    historyDays: z.number().int().min(0),
+    soldToday: nonNegative,
+    model: z.object({
+      name: z.enum(['holt-winters', 'holt-winters-no-trend', 'ses', 'mean']),
+      alpha: z.number().optional(),
+      beta: z.number().optional(),
+      gamma: z.number().optional(),
+      /** one-step-ahead error standard deviation, units a day */
+      sigma: nonNegative,
+    }),
+    ramadanAdjustment: z.object({
+      applied: z.boolean(),
+      factors: z.object({ ramadan: z.number(), preLebaran: z.number(), lebaran: z.number() }),
+      /** uplift days in the history the factors were estimated from (0: the calendar's setting) */
+      observedDays: z.object({ ramadan: z.number().int(), preLebaran: z.number().int(), lebaran: z.number().int() }),
+    }),
+    horizonDays: z.number().int().min(1),
+    forecast: z.array(forecastDay),
+    totalDemand: nonNegative,
+    serviceLevel: z.number(),
+    leadTimeDays: z.number().int(),
+    leadTimeDemand: nonNegative,
+    safetyStock: nonNegative,
+    reorderPoint: z.number().int().min(0),
+    currentLevel: z.number().nullable(),
+    daysUntilStockOut: z.number().int().min(0).nullable(),
+    stockOutDate: day.nullable(),
+    suggestedQuantity: z.number().int().min(0),
+  })
+  .passthrough();
+
+export type ForecastUpdated = z.output<typeof forecastUpdatedSchema>;
+
+export const emittedEventSchemas = {
+  [EventTypes.seriesUpdated]: seriesUpdatedSchema,
+  [EventTypes.forecastUpdated]: forecastUpdatedSchema,
+};

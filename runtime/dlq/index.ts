@@ -1,0 +1,6 @@
+/** Dead-letter tools (DESIGN §9, issue 7 §2): list, show, replay, purge. */
+export { countDeadLetters, peekDeadLetters, replayDeadLetters, replayMessage, purgeDeadLetters } from './dead-letters.ts';
+export type { DlqCount, DeadLetterSummary, ReplayOptions, ReplayResult } from './dead-letters.ts';
+export { parseDeadLetterFilter, eventTypeOf, type DeadLetterFilter } from './filter.ts';
+export { resolveDlqName, dlqNamesFromTopology } from './names.ts';
+export { runDlqCommand, DLQ_OPTIONS, DLQ_USAGE } from './command.ts';
