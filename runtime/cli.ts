@@ -22,6 +22,7 @@ commands:
   plugins                       list plugins, handlers and their bindings
   new-plugin <name>             scaffold plugins/<name> with a passing fake-bus test
   publish <type> <json|@file>   publish one event and wait for the broker's confirm
+  demo                          the bundled plugins on a generated day of shop traffic (memory, virtual time)
   dlq list                      dead-letter queues with their message counts
   dlq show <queue> [--limit N]  dead letters with their reasons (left in the queue)
   dlq replay <queue> [--filter reason=R|type=PATTERN] [--limit N]
@@ -49,6 +50,11 @@ async function main(argv: string[]): Promise<number> {
       return newPlugin(config, cli);
     case 'publish':
       return publish(config, cli);
+    case 'demo': {
+      const { runDemo } = await import('./demo/demo.ts');
+      await runDemo({ pluginsDir: config.plugins.dir });
+      return 0;
+    }
     case 'dlq':
       return runDlqCommand(config, cli);
     default:

@@ -114,7 +114,7 @@ export function oneDay(day: string, seed = 11): DemoEvent[] {
         const base = { orderId, customerId: `cust-${Math.floor(random() * 40)}`, channel: random() < 0.5 ? 'tokopedia' : 'shopee', items, totalAmount, currency: 'IDR', ...location(tenant), tenantId: tenant.id, orderedAt: new Date(at).toISOString() };
         events.push({ at, type: 'orders.order.created', tenantId: tenant.id, data: base });
         // some customers pay late (next morning): a payment SLA breach for business-rules
-        const paidAt = at + (random() < 0.15 ? 20 * HOUR : (5 + Math.floor(random() * 40)) * 60_000);
+        const paidAt = at + (random() < 0.15 ? 40 * HOUR : (5 + Math.floor(random() * 40)) * 60_000);
         const paid = { ...base, status: 'paid', paidAt: new Date(paidAt).toISOString() };
         events.push({ at: paidAt, type: 'orders.order.paid', tenantId: tenant.id, data: paid });
         const shippedAt = paidAt + (1 + Math.floor(random() * 5)) * HOUR;

@@ -23,6 +23,12 @@ export interface TestBusOptions {
   config?: StokcerdasConfigInput;
   /** log to stderr at this level (default: silent) */
   logLevel?: string;
+  /**
+   * While time moves, a handler in flight that shows no progress for this many real ms is taken to
+   * wait for a virtual timer (its timeout, say) and time moves on without it. Default 50; raise it
+   * when handlers do real I/O or CPU work that takes longer (worker threads, local HTTP servers).
+   */
+  stallMs?: number;
 }
 
 export interface ConsumedEvent extends StokEvent {
@@ -136,7 +142,7 @@ export async function createTestBus(options: TestBusOptions): Promise<TestBus> {
   return {
     publish: (type, data, opts) => host.publish(type, data, opts),
     idle,
-    advance: (ms) => clock.advance(ms, () => settle(STALL_MS)),
+    advance: (ms) => clock.advance(ms, () => settle(options.stallMs ?? STALL_MS)),
     close: () => host.stop(),
     published,
     consumed,
