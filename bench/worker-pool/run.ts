@@ -7,7 +7,7 @@
  *   node --import tsx bench/worker-pool/run.ts [--forecast 1000] [--small 10000] [--rounds 5]
  */
 import { readFileSync } from 'node:fs';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance as perf } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Piscina } from 'piscina';
@@ -87,7 +87,7 @@ function measure(n: number): () => Phase {
   const started = performance.now();
   const cpu0 = process.cpuUsage();
   const m0 = machineCpu();
-  const elu0 = performance.eventLoopUtilization();
+  const elu0 = perf.eventLoopUtilization();
   loop.enable();
   return () => {
     const seconds = (performance.now() - started) / 1000;
@@ -97,7 +97,7 @@ function measure(n: number): () => Phase {
     const ticks = m1.total - m0.total;
     // jiffies are 1/100 s on Linux; cpuUsage is in microseconds for every thread of this process
     const other = ticks > 0 ? Math.max(0, (m1.busy - m0.busy) / ticks - (own.user + own.system) / 1e6 / (ticks / 100)) : 0;
-    const mainMs = performance.eventLoopUtilization(elu0).active / n;
+    const mainMs = perf.eventLoopUtilization(elu0).active / n;
     return {
       eventsPerSec: Math.round(n / seconds),
       loopP99Ms: round(loop.percentile(99) / 1e6),

@@ -123,7 +123,11 @@ export async function createWorkerInvoker(options: WorkerPoolOptions): Promise<W
     }
     counts.crashed++;
     const cause = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-    logger.error({ err, handler: call.binding.key }, 'worker thread died while running a handler; the pool replaces it');
+    const first = call.events[0];
+    logger.error(
+      { err, handler: call.binding.key, eventId: call.events.length === 1 ? first?.id : undefined, batchSize: call.events.length > 1 ? call.events.length : undefined, type: first?.type, tenant: first?.tenantid, correlationId: first?.correlationid },
+      'worker thread died while running a handler; the pool replaces it',
+    );
     return new StokcerdasError(
       ErrorCodes.WORKER_FAILED,
       `${call.binding.key}: the worker thread died while running this handler (${cause}); the pool replaces the thread and the delivery follows its retry policy`,

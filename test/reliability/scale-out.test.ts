@@ -114,6 +114,21 @@ describe('scale-out: two host processes on one queue (real broker, shared Redis 
     expect(repeated.length).toBeLessThanOrEqual(VICTIM_CONCURRENCY);
     expect(repeated.every(([, n]) => Number(n) === 2)).toBe(true);
 
+    // and deterministically: the victim's events sent again with the same ids are all skipped by the survivor
+    const handledBy = await redis.hgetall(`${prefix}:handled-by`);
+    const victims = Object.entries(handledBy).filter(([, h]) => h === 'victim').map(([id]) => id).slice(0, 100);
+    expect(victims).toHaveLength(100);
+    await Promise.all(
+      victims.map((id) => publisher.publish('inventory.stock.level.changed', { productId: 'again', locationId: 'WH-1', previousLevel: 1, newLevel: 0, quantityChanged: -1 }, { id })),
+    );
+    await waitFor(
+      async () => (await request(survivor.port, 'GET', '/stats')).json<{ subscriptions: Array<{ deduplicated: number }> }>().subscriptions[0]!.deduplicated === suppressed + 100,
+      30_000,
+      'the 100 repeats skipped',
+    );
+    const after = await redis.hgetall(`${prefix}:runs`);
+    for (const id of victims) expect(after[id]).toBe(runs[id]);
+
     survivor.child.kill('SIGTERM');
     expect((await survivor.exited).code).toBe(0);
   });

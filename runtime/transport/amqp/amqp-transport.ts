@@ -1,16 +1,16 @@
-import type { Channel, ChannelModel, GetMessage } from 'amqplib';
+import type { ChannelModel } from 'amqplib';
 import amqpManager, { type AmqpConnectionManager } from 'amqp-connection-manager';
 import type { Logger } from 'pino';
 import { ErrorCodes, StokcerdasError, isStokcerdasError } from '../../errors.ts';
 import type {
-  Consumer, ConsumeOptions, Delivery, DeliveryHandler, OutgoingMessage, QueueInfo, Settlement, TopologySpec, Transport, TransportStatus,
+  Consumer, ConsumeOptions, DeliveryHandler, OutgoingMessage, QueueInfo, TopologySpec, Transport, TransportStatus,
 } from '../contract.ts';
 import { type AmqpTransportOptions, backoffDelayMs, redactUrl, socketOptions } from './connection-options.ts';
 import { ConsumerRegistration } from './consumer.ts';
-import { NOT_FOUND, replyCode, transportClosed, unknownExchange, unknownQueue } from './errors.ts';
-import { fromMessage } from './properties.ts';
+import { transportClosed } from './errors.ts';
 import { Publisher } from './publisher.ts';
-import { TopologyRegistry, closeQuietly, declareTopology, openThrowaway } from './topology.ts';
+import { QueueOperations, type GetResult } from './queue-operations.ts';
+import { TopologyRegistry, declareTopology } from './topology.ts';
 
 export type StatusListener = (status: TransportStatus) => void;
 
@@ -32,7 +32,7 @@ export class AmqpTransport implements Transport {
   private readonly consumers = new Set<ConsumerRegistration>();
   private readonly publisher: Publisher;
   private readonly logger: Logger | undefined;
-  private getChannel: { channel: Channel; connection: ChannelModel } | undefined;
+  private readonly ops = new QueueOperations();
 
   constructor(private readonly options: AmqpTransportOptions) {
     this.logger = options.logger?.child({ component: 'transport.amqp' });
@@ -40,7 +40,10 @@ export class AmqpTransport implements Transport {
       bufferSize: options.publishBufferSize,
       registry: this.registry,
       logger: this.logger,
-      checkExchange: (name) => this.checkExchange(name),
+      checkExchange: async (name) => {
+        if (!this.connection) throw new Error('not connected');
+        await this.ops.checkExchange(this.connection, name);
+      },
     });
   }
 
@@ -109,48 +112,17 @@ export class AmqpTransport implements Transport {
     return reg;
   }
 
-  async get(queue: string): Promise<{ delivery: Delivery; settle(s: Settlement): Promise<void> } | null> {
-    const connection = await this.readyConnection(`get from "${queue}"`);
-    let holder = this.getChannel;
-    if (!holder || holder.connection !== connection) {
-      const channel = await openThrowaway(connection);
-      const created = { channel, connection };
-      channel.on('close', () => {
-        if (this.getChannel === created) this.getChannel = undefined;
-      });
-      this.getChannel = holder = created;
-    }
-    let msg: GetMessage | false;
-    try {
-      msg = await holder.channel.get(queue, { noAck: false });
-    } catch (err) {
-      throw replyCode(err) === NOT_FOUND ? unknownQueue(queue, err) : err;
-    }
-    if (!msg) return null;
-    const got = msg;
-    const channel = holder;
-    let settled = false;
-    return {
-      delivery: fromMessage(got, queue),
-      settle: async (s) => {
-        // only on the channel that delivered; once it is gone the broker has requeued the message
-        if (settled || this.getChannel !== channel) return;
-        settled = true;
-        if (s === 'ack') channel.channel.ack(got);
-        else channel.channel.reject(got, s === 'requeue');
-      },
-    };
+  async get(queue: string): Promise<GetResult> {
+    return this.ops.get(await this.readyConnection(`get from "${queue}"`), queue);
   }
 
   /** `messages` is RabbitMQ's ready count: deliveries held unacked by consumers are not in it. */
   async queueInfo(queue: string): Promise<QueueInfo> {
-    const ok = await this.onThrowaway(`inspect queue "${queue}"`, (ch) => ch.checkQueue(queue), queue);
-    return { name: queue, messages: ok.messageCount, consumers: ok.consumerCount };
+    return this.ops.queueInfo(await this.readyConnection(`inspect queue "${queue}"`), queue);
   }
 
   async purge(queue: string): Promise<number> {
-    const ok = await this.onThrowaway(`purge queue "${queue}"`, (ch) => ch.purgeQueue(queue), queue);
-    return ok.messageCount;
+    return this.ops.purge(await this.readyConnection(`purge queue "${queue}"`), queue);
   }
 
   status(): TransportStatus {
@@ -174,8 +146,7 @@ export class AmqpTransport implements Transport {
     const timeoutMs = this.options.closeTimeoutMs ?? 10_000;
     await Promise.all([...this.consumers].map((c) => c.cancel(timeoutMs)));
     await this.publisher.close(timeoutMs);
-    closeQuietly(this.getChannel?.channel);
-    this.getChannel = undefined;
+    this.ops.reset();
     const manager = this.manager;
     this.manager = undefined;
     this.connection = undefined;
@@ -260,7 +231,7 @@ export class AmqpTransport implements Transport {
     this.connection = undefined;
     this.publisher.detach();
     for (const c of this.consumers) c.detach();
-    this.getChannel = undefined;
+    this.ops.reset();
     if (this.closed) return;
     this.logger?.warn({ err: err instanceof Error ? err.message : err }, 'amqp connection lost; reconnecting');
     if (wasConnected) this.emitStatus();
@@ -297,29 +268,5 @@ export class AmqpTransport implements Transport {
     }
     if (!this.connection) throw transportClosed(what);
     return this.connection;
-  }
-
-  private async onThrowaway<T>(what: string, fn: (ch: Channel) => Promise<T>, queue: string): Promise<T> {
-    const channel = await openThrowaway(await this.readyConnection(what));
-    try {
-      return await fn(channel);
-    } catch (err) {
-      throw replyCode(err) === NOT_FOUND ? unknownQueue(queue, err) : err;
-    } finally {
-      closeQuietly(channel);
-    }
-  }
-
-  private async checkExchange(name: string): Promise<void> {
-    const connection = this.connection;
-    if (!connection) throw new Error('not connected');
-    const channel = await openThrowaway(connection);
-    try {
-      await channel.checkExchange(name);
-    } catch (err) {
-      throw replyCode(err) === NOT_FOUND ? unknownExchange(name, err) : err;
-    } finally {
-      closeQuietly(channel);
-    }
   }
 }

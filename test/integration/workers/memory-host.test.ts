@@ -67,6 +67,8 @@ describe('worker handlers on the memory transport host', () => {
     }
     await until(() => seen.deadLettered.length === 1, 10_000, 'loop dead-lettered');
     loop.disable();
+    // ticks were handled while the loop still held a thread, not only after it was gone
+    expect(ofType(seen, 'analytics.steady.tock').length).toBeGreaterThanOrEqual(10);
     await until(() => ofType(seen, 'analytics.steady.tock').length === 50, 5_000, 'ticks handled');
     expect(seen.deadLettered[0]!.headers).toMatchObject({
       'x-death-reason': 'handler-timeout',
@@ -74,8 +76,10 @@ describe('worker handlers on the memory transport host', () => {
       'x-handler': 'worker-faults/loops',
       'x-error-type': 'HandlerTimeoutError',
     });
-    expect(Date.now() - started).toBeLessThan(5_000); // far from the loop's 10 s: the thread was terminated
-    expect(loop.percentile(99) / 1e6).toBeLessThan(50);
+    expect(Date.now() - started).toBeLessThan(8_000); // far from the loop's 10 s: the thread was terminated
+    // the main loop never waited on the worker's loop (that would be ≥ 500 ms); the tight figure
+    // (p99 < 20 ms) is the benchmark's: on a shared test box this only guards against blocking
+    expect(loop.max / 1e6).toBeLessThan(300);
   }, 30_000);
 
   it('retries deliveries of crashed threads on new threads without losing one', async () => {

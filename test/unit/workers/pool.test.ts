@@ -124,7 +124,7 @@ describe('worker invoker failures', () => {
     setTimeout(() => call.abort(new HandlerTimeoutError(call.binding.key, 300)), 300);
     const err = await pool.invoker(call, contextOf(call)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(HandlerTimeoutError);
-    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(Date.now() - started).toBeLessThan(5_000); // the loop runs 10 s unless terminated
     expect(await steady(4)).toHaveLength(1);
     expect(pool.stats()).toMatchObject({ aborted: 1, crashed: 3 });
   });
