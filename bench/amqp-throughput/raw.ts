@@ -108,14 +108,29 @@ export async function runRaw(s: LoopSettings, queue: string, coalesced = false):
     const payload = body(s.bodyBytes);
     return await measure(s, async (sentAt, handled) => {
       let unacked = 0;
+      let tail: NodeJS.Timeout | undefined;
+      let last: amqp.ConsumeMessage | undefined;
       await sub.consume(queue, (msg) => {
         if (!msg) return;
         handled(Number(msg.properties.messageId));
         if (!coalesced) return sub.ack(msg);
+        last = msg;
         if (++unacked >= 50) {
           sub.ack(msg, true);
           unacked = 0;
+          return;
         }
+        // a coalescing raw client still acks the tail of a run, a moment later
+        tail ??= setTimeout(() => {
+          tail = undefined;
+          if (unacked === 0 || !last) return;
+          unacked = 0;
+          try {
+            sub.ack(last, true);
+          } catch {
+            // closed after the run: the queue is deleted anyway
+          }
+        }, 10);
       });
       const gate = windowGate(s.window);
       for (let i = 0; i < s.messages; i++) {
@@ -126,8 +141,6 @@ export async function runRaw(s: LoopSettings, queue: string, coalesced = false):
           gate.release();
         });
       }
-      // a coalescing raw client still acks the tail of the run
-      if (coalesced) setTimeout(() => sub.ackAll(), 100).unref();
     });
   } finally {
     const admin = await conn.createChannel();

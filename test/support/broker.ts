@@ -93,22 +93,24 @@ export async function deleteByPrefix(url: string, prefix: string, names?: Declar
   const exchanges = (found.exchanges ?? []).filter(under);
   if (queues.length + exchanges.length === 0) return;
   const conn = await amqp.connect(url);
+  // a delete that fails closes its channel: one channel per name keeps the others going; one retry
+  // covers a broker busy with a parallel test run
+  const remove = async (kind: 'queue' | 'exchange', name: string) => {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        const ch = await conn.createChannel();
+        ch.on('error', () => {});
+        if (kind === 'queue') await ch.deleteQueue(name);
+        else await ch.deleteExchange(name);
+        await ch.close().catch(() => {});
+        return;
+      } catch {
+        // retried once, then left for `deleteByPrefix(url, prefix)` (rabbitmqctl sweep)
+      }
+    }
+  };
   try {
-    // a delete that fails closes its channel: one channel per name keeps the others going
-    await Promise.all([
-      ...queues.map(async (q) => {
-        const ch = await conn.createChannel();
-        ch.on('error', () => {});
-        await ch.deleteQueue(q).catch(() => {});
-        await ch.close().catch(() => {});
-      }),
-      ...exchanges.map(async (x) => {
-        const ch = await conn.createChannel();
-        ch.on('error', () => {});
-        await ch.deleteExchange(x).catch(() => {});
-        await ch.close().catch(() => {});
-      }),
-    ]);
+    await Promise.all([...queues.map((q) => remove('queue', q)), ...exchanges.map((x) => remove('exchange', x))]);
   } finally {
     await conn.close().catch(() => {});
   }

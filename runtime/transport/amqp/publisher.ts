@@ -71,13 +71,13 @@ export class Publisher {
     });
     channel.on('close', () => this.onChannelClose(state));
     this.state = state;
-    this.deps.logger?.debug({ buffered: this.buffer.length, channel: (channel as unknown as { ch?: number }).ch }, 'publisher channel open');
+    this.deps.logger?.debug({ buffered: this.buffer.length }, 'publisher channel open');
     const queued = this.buffer;
     this.buffer = [];
     for (const p of queued) this.send(p);
   }
 
-  /** The connection is gone: amqplib has already failed every unconfirmed publish (re-buffered). */
+  /** The connection is gone: the channel close handler has already re-buffered every unconfirmed publish. */
   detach(): void {
     this.state = undefined;
   }
@@ -180,12 +180,12 @@ export class Publisher {
 
   private dispatch(p: Pending): void {
     if (this.state) this.send(p);
-    else this.buffer.push(p);
+    else this.hold(p);
   }
 
   private send(p: Pending): void {
     const state = this.state;
-    if (!state) return void this.buffer.push(p);
+    if (!state) return this.hold(p);
     this.inflight++;
     state.pending.add(p);
     const { exchange, routingKey, body } = p.message;
@@ -205,7 +205,7 @@ export class Publisher {
       // amqplib throws synchronously once the channel is closing: try again on the next one
       state.pending.delete(p);
       this.inflight--;
-      this.buffer.push(p);
+      this.hold(p);
       this.deps.logger?.debug({ err }, 'publish on a closing channel re-buffered');
     }
   }
@@ -232,7 +232,13 @@ export class Publisher {
     }
     // the channel died under it (connection lost, or another message's 404): the broker may or
     // may not have routed it, so it is sent again (at least once; the dedupe store absorbs the copy)
-    this.buffer.push(p);
+    this.hold(p);
+  }
+
+  /** Keep it for the next channel, unless the transport is closing (close() drained the buffer). */
+  private hold(p: Pending): void {
+    if (this.closed) p.reject(transportClosed(`publish to "${p.message.exchange}" (unconfirmed when the transport closed)`));
+    else this.buffer.push(p);
   }
 
   private onChannelClose(state: ChannelState): void {
