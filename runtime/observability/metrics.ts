@@ -114,12 +114,12 @@ export class Metrics {
     }
   }
 
+  private readonly delivered = childCache((queue: string, settlement: string) => this.deliveries.labels(queue, settlement));
+  private readonly handlerTimes = childCache((handler: string, outcome: string) => this.handlerDuration.labels(handler, outcome));
+
   readonly hooks: PipelineHooks = {
-    settled: (ctx, settlement) => this.deliveries.labels(ctx.queue, settlement).inc(),
-    handled: (binding, ms, outcome, size) => {
-      this.handlerDuration.labels(binding.key, outcome).observe(ms / 1000);
-      void size;
-    },
+    settled: (ctx, settlement) => this.delivered(ctx.queue, settlement).inc(),
+    handled: (binding, ms, outcome) => this.handlerTimes(binding.key, outcome).observe(ms / 1000),
     retried: (_ctx, binding) => this.retries.labels(binding.key).inc(),
     deadLettered: (info) => this.deadLetters.labels(info.queue, String(info.headers['x-death-reason'])).inc(),
     deduplicated: (_e, binding) => this.deduplicated.labels(binding.key).inc(),
@@ -128,16 +128,28 @@ export class Metrics {
 
   /** Counts `count` publishes of `kind` and times their confirm. */
   async observePublish<T>(kind: PublishKind, count: number, run: () => Promise<T>): Promise<T> {
-    const end = this.confirmDuration.startTimer({ kind });
+    const started = performance.now();
+    const series = this.publishSeries(kind);
     try {
       const result = await run();
-      end();
-      this.publishes.labels(kind, 'confirmed').inc(count);
+      series.duration.observe((performance.now() - started) / 1000);
+      series.confirmed.inc(count);
       return result;
     } catch (err) {
-      this.publishes.labels(kind, 'failed').inc(count);
+      series.failed.inc(count);
       throw err;
     }
+  }
+
+  /** labelled children looked up once per kind: this runs for every publish */
+  private readonly seriesByKind = new Map<PublishKind, { duration: { observe(v: number): void }; confirmed: { inc(n: number): void }; failed: { inc(n: number): void } }>();
+  private publishSeries(kind: PublishKind) {
+    let series = this.seriesByKind.get(kind);
+    if (!series) {
+      series = { duration: this.confirmDuration.labels(kind), confirmed: this.publishes.labels(kind, 'confirmed'), failed: this.publishes.labels(kind, 'failed') };
+      this.seriesByKind.set(kind, series);
+    }
+    return series;
   }
 
   get contentType(): string {
@@ -164,4 +176,16 @@ export function withPublishMetrics(transport: Transport, metrics: Metrics, kindO
       return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
     },
   });
+}
+
+/** prom-client hashes the label values on every `labels()` call; the per-delivery series are looked up once */
+function childCache<C>(make: (a: string, b: string) => C): (a: string, b: string) => C {
+  const byA = new Map<string, Map<string, C>>();
+  return (a, b) => {
+    let byB = byA.get(a);
+    if (!byB) byA.set(a, (byB = new Map()));
+    let child = byB.get(b);
+    if (!child) byB.set(b, (child = make(a, b)));
+    return child;
+  };
 }

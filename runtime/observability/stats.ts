@@ -185,7 +185,13 @@ export function combineHooks(...all: PipelineHooks[]): PipelineHooks {
     const fns = all.map((h) => h[key]).filter((f): f is NonNullable<typeof f> => typeof f === 'function');
     if (fns.length === 0) continue;
     if (fns.length === 1) (combined as Record<string, unknown>)[key] = fns[0];
-    else (combined as Record<string, unknown>)[key] = (...args: unknown[]) => fns.forEach((f) => (f as (...a: unknown[]) => void)(...args));
+    else {
+      // called for every delivery: no rest arrays, no per-call closures
+      const list = fns as unknown as ((a: unknown, b: unknown, c: unknown, d: unknown) => void)[];
+      (combined as Record<string, unknown>)[key] = (a: unknown, b: unknown, c: unknown, d: unknown) => {
+        for (let i = 0; i < list.length; i++) list[i]!(a, b, c, d);
+      };
+    }
   }
   return combined;
 }

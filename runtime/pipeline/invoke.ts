@@ -39,7 +39,6 @@ class CallContext implements HandlerContext {
   readonly attempt: number;
   readonly handler: string;
   readonly clock: Clock;
-  readonly signal: AbortSignal;
   readonly options: unknown;
   constructor(
     private readonly call: HandlerCall,
@@ -48,8 +47,11 @@ class CallContext implements HandlerContext {
     this.attempt = call.attempt;
     this.handler = call.binding.key;
     this.clock = deps.clock;
-    this.signal = call.signal;
     this.options = call.binding.options;
+  }
+  /** the AbortController behind it exists only once a handler asks (most never do) */
+  get signal(): AbortSignal {
+    return this.call.signal;
   }
   /** created on first use: most handlers never log, and a child logger per delivery is not free */
   get logger(): Logger {

@@ -17,7 +17,7 @@ export interface PublisherDeps {
   clock: Clock;
   provider: ContextProvider;
   /** the business context flattened into CloudEvents extensions (DESIGN §4) */
-  extensionsFor(event: CloudEventWire & { context: StokEvent['context'] }): Record<string, ExtensionValue>;
+  extensionsFor(event: { context: StokEvent['context'] }): Record<string, ExtensionValue>;
   registry: SchemaRegistry;
   source: string;
   appId: string;
@@ -60,7 +60,7 @@ export class Publisher implements OutboxPublisher {
     }
     const wire = buildEvent(type, data, { ...idsFromData(data), ...definedOnly(options), source: options.source ?? deps.source, now: deps.clock.now() });
     const context = deps.provider.contextFor(wire);
-    Object.assign(wire, deps.extensionsFor({ ...wire, context }));
+    Object.assign(wire, deps.extensionsFor({ context }));
     const message = toMessage(wire, {
       exchange: prefixed(deps.prefix, exchange),
       priority: options.priority ?? deps.defaultPriority,

@@ -12,6 +12,9 @@ import type { HandleTask, LogLevel, LogRecord, PublishRecord } from './protocol.
 
 const LEVELS: Record<string, number> = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60, silent: Infinity };
 const NAMES: LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'];
+// the main thread enforces timeouts by terminating the thread: nothing here ever aborts, so one
+// signal serves every call
+const NEVER_ABORTED = new AbortController().signal;
 
 export function createWorkerContext(task: HandleTask): { ctx: HandlerContext; publishes: PublishRecord[]; logs: LogRecord[] } {
   const publishes: PublishRecord[] = [];
@@ -24,16 +27,19 @@ export function createWorkerContext(task: HandleTask): { ctx: HandlerContext; pu
       return () => clearTimeout(t);
     },
   };
+  let logger: Logger | undefined;
   const ctx: HandlerContext = {
-    logger: recordingLogger(logs, LEVELS[task.logLevel] ?? LEVELS.info!, {}),
+    // built on first use: most handlers never log
+    get logger() {
+      return (logger ??= recordingLogger(logs, LEVELS[task.logLevel] ?? LEVELS.info!, {}));
+    },
     publish: (type, data, options) => {
       publishes.push(options === undefined ? { type, data } : { type, data, options });
     },
     attempt: task.attempt,
     handler: task.key,
     clock,
-    // the main thread enforces timeouts by terminating the thread: nothing here ever aborts
-    signal: new AbortController().signal,
+    signal: NEVER_ABORTED,
     options: task.options,
     resolve(name: string): never {
       throw new StokcerdasError(
