@@ -94,6 +94,7 @@ export interface Consumer {
 
 export interface QueueInfo {
   name: string;
+  /** ready messages (AMQP's declare-ok count): deliveries unacked by a consumer are not included */
   messages: number;
   consumers: number;
 }

@@ -160,8 +160,8 @@ export class MemoryTransport implements Transport {
   }
 
   private info(queue: MemoryQueue): QueueInfo {
-    // like `rabbitmqctl list_queues messages`: ready plus unacknowledged
-    return { name: queue.name, messages: queue.ready + queue.unacked, consumers: queue.consumers.length };
+    // what AMQP's queue.declare-ok reports (the AMQP transport can see nothing else): ready only
+    return { name: queue.name, messages: queue.ready, consumers: queue.consumers.length };
   }
 
   private declareExchange(spec: ExchangeSpec): void {

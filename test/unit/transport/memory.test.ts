@@ -182,7 +182,8 @@ describe('memory transport dispatch and lifecycle', () => {
     await transport.publish(toQueue('q', 'one'));
     await transport.publish(toQueue('q', 'two'));
     await new Promise((r) => setImmediate(r));
-    expect(transport.listQueues()).toEqual([{ name: 'q', messages: 2, consumers: 1 }]);
+    // both are with the consumer, unacked: like RabbitMQ's declare-ok, only ready messages count
+    expect(transport.listQueues()).toEqual([{ name: 'q', messages: 0, consumers: 1 }]);
     await consumer.cancel(10);
     expect(transport.peek('q').map((d) => [d.body.toString(), d.redelivered])).toEqual([['one', true], ['two', true]]);
     expect(transport.listQueues()).toEqual([{ name: 'q', messages: 2, consumers: 0 }]);
