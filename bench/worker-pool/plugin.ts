@@ -5,21 +5,22 @@
 import { definePlugin } from '../../runtime/plugins/define.ts';
 import type { HandlerDefinition } from '../../runtime/plugins/types.ts';
 import type { StokEvent } from '../../runtime/events/types.ts';
-import { fitHoltWinters, smallWork } from './holt-winters.ts';
+import { fitHoltWinters, salesSeries, smallWork } from './holt-winters.ts';
 
 export interface BenchOptions {
   /** smallWork units that take ~20 µs on this machine (calibrated by run.ts) */
   smallUnits: number;
 }
 
-type Series = StokEvent<{ sku: string; daily: number[] }>;
+/** `daily` travels in the event, or the handler loads the SKU's year itself (a stand-in for a store) */
+type Series = StokEvent<{ sku: string; seed: number; daily?: number[] }>;
 type Small = StokEvent<{ n: number }>;
 
 const forecast = (mode: 'inline' | 'worker'): HandlerDefinition => ({
   subscribe: { routingKeys: [`analytics.bench.forecast.${mode}`] },
   mode,
   async handle(event: Series) {
-    fitHoltWinters(event.data.daily);
+    fitHoltWinters(event.data.daily ?? salesSeries(event.data.seed));
   },
 });
 
