@@ -16,6 +16,8 @@ export interface SubscriptionStats {
   lastEventAt?: string;
   /** present while the binding's consumer is paused on purpose (the `bindings` service) */
   paused?: boolean;
+  /** kept as a number on the hot path, formatted as lastEventAt by snapshot() */
+  lastEventAtMs?: number;
 }
 
 export interface HandlerStats {
@@ -106,7 +108,7 @@ export class StatsCollector implements PipelineHooks {
     if (outcome === 'success') {
       h.successes++;
       s.succeeded += batchSize;
-      s.lastEventAt = new Date(this.now()).toISOString();
+      s.lastEventAtMs = this.now();
     } else {
       h.failures++;
     }
@@ -168,7 +170,7 @@ export class StatsCollector implements PipelineHooks {
       return rest as Omit<T, never>;
     };
     return {
-      subscriptions: [...this.subs.values()].map((s) => ({ ...s })),
+      subscriptions: [...this.subs.values()].map(({ lastEventAtMs, ...s }) => (lastEventAtMs === undefined ? s : { ...s, lastEventAt: new Date(lastEventAtMs).toISOString() })),
       batches: [...this.batchStats.values()].map((b) => strip(b, 'totalWaitMs') as BatchStats),
       connection,
       handlers: [...this.handlerStats.values()].map((h) => strip(h, 'totalMs') as HandlerStats),

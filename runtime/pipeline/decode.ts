@@ -5,7 +5,7 @@ import type { StokEvent } from '../events/types.ts';
 
 /** Not JSON / not a CloudEvent / fails its type's schema → PoisonMessageError (dead-lettered at once). */
 export function decode(registry: SchemaRegistry, now: () => number): Middleware {
-  return (next) => async (ctx) => {
+  return (next) => (ctx) => {
     ctx.event = decodeDelivery(ctx.delivery, registry, now) as StokEvent;
     return next(ctx);
   };
