@@ -35,6 +35,8 @@ afterAll(async () => {
 });
 
 const dlqDepth = async () => (await tools.queueInfo(dlq)).messages;
+/** basic.reject(requeue) has no reply: the broker puts peeked or skipped messages back a moment later */
+const depthSettlesAt = (n: number) => waitFor(async () => (await dlqDepth()) === n, 10_000, `DLQ depth ${n}`);
 
 function cli(args: string[]): Promise<{ code: number | null; out: string }> {
   return new Promise((done) => {
@@ -63,7 +65,7 @@ describe('dead-letter tools on the real broker', () => {
     expect(shown).toHaveLength(3);
     expect(shown[0]).toMatchObject({ type: 'inventory.stock.level.changed', reason: 'retries-exhausted', attempts: 2, handler: 'recorder/stock', tenant: 'toko-1' });
     expect(shown[0]!.originalExchange).toBe(`${prefix}.inventory.events`);
-    expect(await dlqDepth()).toBe(5);
+    await depthSettlesAt(5);
 
     // the CLI sees the same, and leaves it all in place
     const list = await cli(['dlq', 'list']);
@@ -74,12 +76,12 @@ describe('dead-letter tools on the real broker', () => {
     expect(show.code, show.out).toBe(0);
     expect(show.out).toContain('retries-exhausted');
     expect(show.out).toContain('showing 2');
-    expect(await dlqDepth()).toBe(5);
+    await depthSettlesAt(5);
 
     state().failing = false;
     const none = await replayDeadLetters(tools, dlq, { filter: parseDeadLetterFilter('type=orders.#') });
     expect(none).toEqual({ replayed: 0, skipped: 5, unroutable: 0 });
-    expect(await dlqDepth()).toBe(5);
+    await depthSettlesAt(5);
 
     // the broker goes away after two confirms: those two are gone from the DLQ, the rest are still there
     let publishes = 0;
@@ -94,7 +96,7 @@ describe('dead-letter tools on the real broker', () => {
     });
     await expect(replayDeadLetters(failing, dlq)).rejects.toThrow('connection lost');
     await waitFor(() => state().handled.length === 2, 10_000, 'two replayed and handled');
-    expect(await dlqDepth()).toBe(3);
+    await depthSettlesAt(3);
 
     const replay = await cli(['dlq', 'replay', 'recorder.stock', '--filter', 'retries-exhausted']);
     expect(replay.code, replay.out).toBe(0);
@@ -113,7 +115,7 @@ describe('dead-letter tools on the real broker', () => {
     const refused = await cli(['dlq', 'purge', 'recorder.stock']);
     expect(refused.code).toBe(1);
     expect(refused.out).toContain('--yes');
-    expect(await dlqDepth()).toBe(1);
+    await depthSettlesAt(1);
     const purged = await cli(['dlq', 'purge', 'recorder.stock', '--yes']);
     expect(purged.code, purged.out).toBe(0);
     expect(purged.out).toContain('purged 1');
