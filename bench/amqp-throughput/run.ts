@@ -12,6 +12,7 @@ import { randomBytes } from 'node:crypto';
 import amqp from 'amqplib';
 import { createHost, definePlugin } from 'stokcerdas';
 import { silentLogger } from '../../runtime/observability/logger.ts';
+import { deleteByPrefix } from '../../test/support/broker.ts';
 import { measure, runRaw, type LoopResult, type LoopSettings } from './raw.ts';
 
 const url = process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
@@ -75,12 +76,13 @@ async function runRuntime(s: LoopSettings, prefix: string, onRss?: (handled: num
   }
 }
 
+/** the raw queues by name, and everything the runtime declared under its prefix */
 async function cleanup(prefix: string, queues: string[]) {
   const conn = await amqp.connect(url);
   const ch = await conn.createChannel();
   for (const q of queues) await ch.deleteQueue(q).catch(() => undefined);
   await conn.close();
-  void prefix;
+  await deleteByPrefix(url, prefix);
 }
 
 const tag = randomBytes(3).toString('hex');

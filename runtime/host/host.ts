@@ -306,22 +306,7 @@ class RuntimeHost implements Host, HostInternals {
     if (this.state !== 'ready' && this.state !== 'starting') {
       throw new StokcerdasError(ErrorCodes.HOST_STATE, `cannot publish ${items.length} events: host is ${this.state} (call start() first)`);
     }
-    try {
-      return await this.publisher.publishMany(items);
-    } catch (err) {
-      if (!(err instanceof StokcerdasError) || err.code !== ErrorCodes.EVENT_INVALID) throw err;
-      // the publisher stops at the first bad event (nothing was sent): name every one
-      const invalid: Array<{ index: number; message: string }> = [];
-      items.forEach((item, index) => {
-        try {
-          this.publisher.prepare(item.type, item.data, item.options);
-        } catch (e) {
-          invalid.push({ index, message: e instanceof Error ? e.message : String(e) });
-        }
-      });
-      if (invalid.length === 0) invalid.push({ index: 0, message: err.message });
-      throw new StokcerdasError(ErrorCodes.EVENT_INVALID, `cannot publish: ${invalid.map((p) => `[${p.index}] ${p.message}`).join('; ')}`, { invalid });
-    }
+    return this.publisher.publishMany(items);
   }
 
   subscribeLocal(pattern: string, listener: LocalListener): () => void {

@@ -81,8 +81,22 @@ export class Publisher implements OutboxPublisher {
   }
 
   /** All validated first, then one confirm wait for the lot. */
+  /** Every event validated before any is sent; EVENT_INVALID names each bad one (`details.invalid`). */
   async publishMany(items: PendingPublish[]): Promise<StokEvent[]> {
-    const prepared = items.map((i) => this.prepare(i.type, i.data, i.options));
+    const prepared: ReturnType<Publisher['prepare']>[] = [];
+    const invalid: { index: number; message: string }[] = [];
+    items.forEach((item, index) => {
+      try {
+        prepared.push(this.prepare(item.type, item.data, item.options));
+      } catch (err) {
+        if (!(err instanceof StokcerdasError) || err.code !== ErrorCodes.EVENT_INVALID) throw err;
+        invalid.push({ index, message: err.message });
+      }
+    });
+    if (invalid.length > 0) {
+      if (items.length === 1) throw new StokcerdasError(ErrorCodes.EVENT_INVALID, invalid[0]!.message, { invalid });
+      throw new StokcerdasError(ErrorCodes.EVENT_INVALID, `cannot publish: ${invalid.map((p) => `[${p.index}] ${p.message}`).join('; ')}`, { invalid });
+    }
     if (prepared.length === 1) await this.deps.transport.publish(prepared[0]!.message);
     else await this.deps.transport.publishBatch(prepared.map((p) => p.message));
     for (const p of prepared) this.announce(p.event);
