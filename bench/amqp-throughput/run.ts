@@ -42,7 +42,7 @@ async function runRuntime(s: LoopSettings, prefix: string, onRss?: (handled: num
     },
   });
   const host = createHost(
-    { broker: { url, prefix, prefetch: s.prefetch, concurrency: s.prefetch }, http: { enabled: false }, retry: { maxAttempts: 1 } },
+    { broker: { url, prefix, prefetch: s.prefetch, concurrency: Number(process.env.BENCH_CONCURRENCY ?? s.prefetch) }, http: { enabled: false }, retry: { maxAttempts: 1 } },
     { plugins: [plugin], logger: silentLogger },
   );
   await host.start();
