@@ -89,6 +89,16 @@ export const configSchema = z
         maxThreads: z.number().int().min(1).default(defaults.workers.maxThreads),
         idleTimeoutMs: z.number().int().min(0).default(defaults.workers.idleTimeoutMs),
         maxQueue: z.number().int().min(1).default(defaults.workers.maxQueue),
+        /** per-thread memory caps (worker_threads resourceLimits): a thread that exceeds one dies alone */
+        resourceLimits: z
+          .object({
+            maxOldGenerationSizeMb: z.number().positive().optional(),
+            maxYoungGenerationSizeMb: z.number().positive().optional(),
+            codeRangeSizeMb: z.number().positive().optional(),
+            stackSizeMb: z.number().positive().optional(),
+          })
+          .strict()
+          .optional(),
       })
       .strict()
       .prefault({}),

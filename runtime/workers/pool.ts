@@ -67,7 +67,7 @@ export async function createWorkerInvoker(options: WorkerPoolOptions): Promise<W
     // Slots keeps piscina's queue at or below maxQueue; the slack only absorbs threads that are
     // being replaced, so piscina never rejects a task with "queue at limit".
     maxQueue: workers.maxQueue + maxThreads,
-    ...(options.resourceLimits ? { resourceLimits: options.resourceLimits } : {}),
+    ...((options.resourceLimits ?? workers.resourceLimits) ? { resourceLimits: options.resourceLimits ?? workers.resourceLimits } : {}),
   });
   const slots = new Slots(maxThreads + workers.maxQueue);
   const counts = { completed: 0, failed: 0, crashed: 0, aborted: 0 };

@@ -11,7 +11,6 @@ import type { HostOptions } from '../../../runtime/host/host.ts';
 import type { PipelineHooks } from '../../../runtime/pipeline/types.ts';
 import type { HeaderValue } from '../../../runtime/transport/contract.ts';
 import { silentLogger } from '../../../runtime/observability/logger.ts';
-import { createWorkerInvoker } from '../../../runtime/workers/index.ts';
 import basics from '../../fixtures/worker-plugins/basics.ts';
 import broken from '../../fixtures/worker-plugins/broken.ts';
 import { faults } from '../../fixtures/worker-plugins/faults.ts';
@@ -95,10 +94,8 @@ describe('worker handlers on the memory transport host', () => {
   }, 30_000);
 
   it('dead-letters a handler whose thread runs out of memory every time, naming the cause', async () => {
-    const { host, seen } = await startHost(
-      {},
-      { plugins: [faults], workerInvoker: (h) => createWorkerInvoker({ ...h, resourceLimits: { maxOldGenerationSizeMb: 32 } }) },
-    );
+    // the cap comes from the config, as an operator sets it (workers.resourceLimits)
+    const { host, seen } = await startHost({ workers: { minThreads: 2, maxThreads: 2, resourceLimits: { maxOldGenerationSizeMb: 32 } } }, { plugins: [faults] });
     await host.publish('analytics.fault.oom', {});
     await until(() => seen.deadLettered.length === 1, 20_000, 'oom dead-lettered');
     expect(seen.deadLettered[0]!.headers).toMatchObject({
