@@ -148,9 +148,8 @@ async function publish(config: ResolvedConfig, cli: ParsedCli): Promise<number> 
   const { readFile } = await import('node:fs/promises');
   const text = payload.startsWith('@') ? await readFile(payload.slice(1), 'utf8') : payload;
   const data = JSON.parse(text) as unknown;
-  const host = createHost({ ...config, plugins: { ...config.plugins, dir: '.stokcerdas-no-plugins' }, http: { ...config.http, enabled: false } }, {
-    logger: createLogger({ level: 'warn' }),
-  });
+  // a publisher only: no plugins are loaded and nothing is consumed
+  const host = createHost({ ...config, http: { ...config.http, enabled: false } }, { plugins: [], logger: createLogger({ level: 'warn' }) });
   await host.start();
   try {
     const tenantId = typeof cli.values.tenant === 'string' ? cli.values.tenant : undefined;

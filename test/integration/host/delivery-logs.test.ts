@@ -1,19 +1,8 @@
-import { Writable } from 'node:stream';
-import pino from 'pino';
 import { describe, expect, it } from 'vitest';
+import { captureLogs } from '../../support/logs.ts';
 import { createHost, definePlugin } from 'stokcerdas';
 
 /** Issue 7 §5: every log line about a delivery names the event, its type, tenant, correlation id and handler. */
-function captureLogs() {
-  const lines: Record<string, unknown>[] = [];
-  const stream = new Writable({
-    write(chunk, _enc, cb) {
-      for (const line of String(chunk).split('\n')) if (line.trim()) lines.push(JSON.parse(line));
-      cb();
-    },
-  });
-  return { lines, logger: pino({ level: 'debug' }, stream) };
-}
 
 describe('delivery log lines', () => {
   it('carry event id, type, tenant, correlation id and handler: handler logs, retries and dead letters', async () => {

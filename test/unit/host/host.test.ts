@@ -1,9 +1,8 @@
 import { mkdtemp, mkdir, writeFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { captureLogs } from '../../support/logs.ts';
 import { createHost, type Host } from 'stokcerdas';
 
 /** Plugins written as plain-object modules into a temp plugins dir; they report to globalThis. */
@@ -29,16 +28,6 @@ export default {
 
 const stock = { productId: 'SKU-9', locationId: 'WH', previousLevel: 5, newLevel: 3, quantityChanged: -2 };
 
-function captureLogs() {
-  const lines: Record<string, unknown>[] = [];
-  const stream = new Writable({
-    write(chunk, _enc, cb) {
-      for (const line of String(chunk).split('\n')) if (line.trim()) lines.push(JSON.parse(line));
-      cb();
-    },
-  });
-  return { lines, logger: pino({ level: 'debug' }, stream) };
-}
 
 async function until(check: () => boolean, ms = 5000) {
   const end = Date.now() + ms;
