@@ -7,9 +7,11 @@
  *   node --import tsx bench/amqp-throughput/raw.ts [messages]      (default 50 000; BENCH_MESSAGES too)
  *   RABBITMQ_URL=amqp://…  BENCH_RAW_ACK=coalesced (raw acks `multiple` every 50, as in TIPS.md)
  *   BENCH_ONLY=raw|transport runs one side alone (e.g. under `node --cpu-prof`)
+ *   BENCH_THREADS=1 prints CPU ms per thread name (main vs V8/libuv helpers) to stderr
  *   BENCH_ROUNDS=3 alternates raw/transport order per round and reports each side's median run
  */
 import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import amqp from 'amqplib';
 import { createAmqpTransport } from '../../runtime/transport/amqp/index.ts';
@@ -49,6 +51,7 @@ export async function measure(settings: LoopSettings, run: (sentAt: Float64Array
   let count = 0;
   let done!: () => void;
   const finished = new Promise<void>((r) => (done = r));
+  const threads0 = threadCpu();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   await run(sentAt, (i) => {
@@ -58,6 +61,7 @@ export async function measure(settings: LoopSettings, run: (sentAt: Float64Array
   await finished;
   const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
+  if (process.env.BENCH_THREADS === '1') console.error(JSON.stringify({ threadCpuMs: threadCpuDelta(threads0, threadCpu()) }));
   clearInterval(sampler);
   peakRss = Math.max(peakRss, process.memoryUsage.rss());
   const sorted = Float64Array.from(latency).sort();
@@ -73,6 +77,33 @@ export async function measure(settings: LoopSettings, run: (sentAt: Float64Array
 }
 
 const round = (n: number) => Math.round(n * 100) / 100;
+
+/** CPU ms of the main thread and of the others (V8's GC helpers, libuv) from /proc (Linux; BENCH_THREADS=1) */
+function threadCpu(): Map<string, number> {
+  const out = new Map<string, number>();
+  if (process.env.BENCH_THREADS !== '1') return out;
+  for (const tid of readdirSync('/proc/self/task')) {
+    try {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const ticks = Number(fields[11]) + Number(fields[12]); // utime + stime, in clock ticks (100/s)
+      out.set(`${Number(tid) === process.pid ? 'main' : name}#${tid}`, ticks * 10);
+    } catch {
+      // the thread ended between the listing and the read
+    }
+  }
+  return out;
+}
+
+function threadCpuDelta(before: Map<string, number>, after: Map<string, number>): Record<string, number> {
+  const byName: Record<string, number> = {};
+  for (const [key, ms] of after) {
+    const name = key.slice(0, key.indexOf('#'));
+    byName[name] = (byName[name] ?? 0) + ms - (before.get(key) ?? 0);
+  }
+  return byName;
+}
 
 /** The run with the median throughput (its latency, CPU and RSS belong to the same run). */
 function median(results: LoopResult[]): LoopResult {

@@ -6,5 +6,6 @@ import type { BusinessContext, CloudEventWire } from '../events/types.ts';
  * implements the full calendar.
  */
 export interface ContextProvider {
-  contextFor(event: CloudEventWire): BusinessContext;
+  /** `atMs`: the event's `time` as epoch ms, when the caller already has it */
+  contextFor(event: CloudEventWire, atMs?: number): BusinessContext;
 }

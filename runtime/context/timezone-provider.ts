@@ -20,8 +20,8 @@ export function createTimezoneOnlyProvider(config: TimezoneOnlyConfig = {}): Con
   const close = minutesOfHHMM(config.businessHours?.end ?? '17:00');
   const days = new Set(config.businessHours?.days ?? [1, 2, 3, 4, 5]);
   return {
-    contextFor(event: CloudEventWire): BusinessContext {
-      let ts = Date.parse(event.time);
+    contextFor(event: CloudEventWire, atMs?: number): BusinessContext {
+      let ts = atMs ?? Date.parse(event.time);
       if (Number.isNaN(ts)) ts = Date.now();
       const local = clock.local(ts);
       return {

@@ -26,7 +26,7 @@ import type { Transport } from '../transport/contract.ts';
 import { loadHostPlugins, type PluginSet } from './plugin-set.ts';
 import { startBindings } from './bindings.ts';
 import { createBindingControl, type PausableConsumer } from './binding-control.ts';
-import { inlineInvoker as inline, type Invoker } from '../pipeline/invoke.ts';
+import { inlineInvoker as inline, type CallRunner } from '../pipeline/invoke.ts';
 import type { HandlerCall } from '../pipeline/types.ts';
 import type { WorkerPool } from '../workers/index.ts';
 
@@ -263,7 +263,7 @@ class RuntimeHost implements Host, HostInternals {
     this.http = server;
   }
 
-  private invokerFor(call: HandlerCall): Invoker {
+  private invokerFor(call: HandlerCall): CallRunner {
     if (call.binding.mode === 'worker' && this.workers) return this.workers.invoker;
     return inline;
   }

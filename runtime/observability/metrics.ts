@@ -127,18 +127,20 @@ export class Metrics {
   };
 
   /** Counts `count` publishes of `kind` and times their confirm. */
-  async observePublish<T>(kind: PublishKind, count: number, run: () => Promise<T>): Promise<T> {
+  observePublish<T>(kind: PublishKind, count: number, run: () => Promise<T>): Promise<T> {
     const started = performance.now();
     const series = this.publishSeries(kind);
-    try {
-      const result = await run();
-      series.duration.observe((performance.now() - started) / 1000);
-      series.confirmed.inc(count);
-      return result;
-    } catch (err) {
-      series.failed.inc(count);
-      throw err;
-    }
+    return run().then(
+      (result) => {
+        series.duration.observe((performance.now() - started) / 1000);
+        series.confirmed.inc(count);
+        return result;
+      },
+      (err: unknown) => {
+        series.failed.inc(count);
+        throw err;
+      },
+    );
   }
 
   /** labelled children looked up once per kind: this runs for every publish */
@@ -166,14 +168,20 @@ export class Metrics {
  * (the host knows its dead-letter exchange; retries go through the default exchange).
  */
 export function withPublishMetrics(transport: Transport, metrics: Metrics, kindOf: (m: OutgoingMessage) => PublishKind): Transport {
+  const publish = (m: OutgoingMessage) => metrics.observePublish(kindOf(m), 1, () => transport.publish(m));
+  const publishBatch = (ms: OutgoingMessage[]) =>
+    metrics.observePublish(ms.length > 0 ? kindOf(ms[0]!) : 'event', ms.length, () => transport.publishBatch(ms));
+  // every other member is the transport's own, bound once (this runs for every publish)
+  const bound = new Map<PropertyKey, unknown>();
   return new Proxy(transport, {
     get(target, prop) {
-      if (prop === 'publish') return (m: OutgoingMessage) => metrics.observePublish(kindOf(m), 1, () => target.publish(m));
-      if (prop === 'publishBatch') {
-        return (ms: OutgoingMessage[]) => metrics.observePublish(ms.length > 0 ? kindOf(ms[0]!) : 'event', ms.length, () => target.publishBatch(ms));
-      }
+      if (prop === 'publish') return publish;
+      if (prop === 'publishBatch') return publishBatch;
       const value: unknown = Reflect.get(target, prop, target);
-      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      if (typeof value !== 'function') return value;
+      let fn = bound.get(prop);
+      if (!fn) bound.set(prop, (fn = (value as (...a: unknown[]) => unknown).bind(target)));
+      return fn;
     },
   });
 }

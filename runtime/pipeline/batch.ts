@@ -1,4 +1,5 @@
 import type { Clock } from '../clock/index.ts';
+import { promised } from './maybe-async.ts';
 import { createCall, type HandlerCall, type HandlerMiddleware, type PipelineHooks } from './types.ts';
 
 /** Lets the host flush every open batch when it stops. */
@@ -45,7 +46,7 @@ export function batch(policy: { size: number; flushMs: number }, clock: Clock, h
         Math.max(...items.map((i) => i.call.attempt)),
       );
       hooks.batchFlushed?.(merged.binding, merged.events.length, reason, clock.now() - firstAt);
-      next(merged).then(
+      promised(() => next(merged)).then(
         () => items.forEach((i) => i.resolve()),
         (err) => items.forEach((i) => i.reject(err)),
       );

@@ -1,23 +1,40 @@
+import type { StokEvent } from '../events/types.ts';
 import type { DedupeStore } from './dedupe-store.ts';
-import type { HandlerMiddleware, PipelineHooks } from './types.ts';
+import { isPromise, after, type MaybePromise } from './maybe-async.ts';
+import type { HandlerCall, HandlerMiddleware, PipelineHooks } from './types.ts';
 
 /** (handler, event id) already handled → skip it (the delivery is acked); remembered only after success. */
 export function dedupe(store: DedupeStore, hooks: PipelineHooks): HandlerMiddleware {
-  return (next) => async (call) => {
-    const fresh = [];
+  const keyOf = (call: HandlerCall, event: StokEvent) => `${call.binding.key}|${event.id}`;
+
+  const remember = (call: HandlerCall): MaybePromise<void> => {
+    let waits: Promise<void>[] | undefined;
     for (const event of call.events) {
-      const answer = store.seen(`${call.binding.key}|${event.id}`);
-      // the memory store answers synchronously: no extra promise per delivery on the hot path
-      const seen = typeof answer === 'boolean' ? answer : await answer;
-      if (seen) hooks.deduplicated?.(event, call.binding);
-      else fresh.push(event);
+      const done = store.remember(keyOf(call, event));
+      if (done) (waits ??= []).push(done);
     }
-    if (fresh.length === 0) return;
-    call.events = fresh;
-    await next(call);
-    for (const event of fresh) {
-      const done = store.remember(`${call.binding.key}|${event.id}`);
-      if (done) await done;
-    }
+    if (waits) return Promise.all(waits).then(() => undefined);
   };
+
+  /** the memory store answers synchronously, so the common case takes no promise at all */
+  const freshEvents = (call: HandlerCall): MaybePromise<StokEvent[]> => {
+    const answers = call.events.map((event) => store.seen(keyOf(call, event)));
+    const pick = (seen: boolean[]) => {
+      const fresh: StokEvent[] = [];
+      call.events.forEach((event, i) => {
+        if (!seen[i]) fresh.push(event);
+        else hooks.deduplicated?.(event, call.binding);
+      });
+      return fresh;
+    };
+    if (answers.some(isPromise)) return Promise.all(answers).then(pick);
+    return pick(answers as boolean[]);
+  };
+
+  return (next) => (call) =>
+    after(freshEvents(call), (fresh) => {
+      if (fresh.length === 0) return;
+      call.events = fresh;
+      return after(next(call), () => remember(call));
+    });
 }

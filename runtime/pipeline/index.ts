@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock/index.ts';
 import type { ContextProvider } from '../context/provider.ts';
 import type { SchemaRegistry } from '../events/schemas.ts';
-import type { DeliveryHandler, OutgoingMessage } from '../transport/contract.ts';
+import type { DeliveryCallback, OutgoingMessage } from '../transport/contract.ts';
 import { BatchRegistry, batch } from './batch.ts';
 import { compose } from './compose.ts';
 import { decode } from './decode.ts';
@@ -10,7 +10,7 @@ import { dedupe } from './dedupe.ts';
 import type { DedupeStore } from './dedupe-store.ts';
 import { dispatch } from './dispatch.ts';
 import { enrich } from './enrich.ts';
-import { invoke, type Invoker } from './invoke.ts';
+import { invoke, type CallRunner } from './invoke.ts';
 import { measure } from './measure.ts';
 import { outbox, type OutboxPublisher } from './outbox.ts';
 import { recover } from './recover.ts';
@@ -30,7 +30,7 @@ export interface PipelineDeps {
   clock: Clock;
   hooks: PipelineHooks;
   logger: Logger;
-  invokerFor(call: HandlerCall): Invoker;
+  invokerFor(call: HandlerCall): CallRunner;
   resolve<T>(name: string): T;
   batches: BatchRegistry;
 }
@@ -57,7 +57,7 @@ export function buildHandlerStep(binding: HandlerBinding, deps: PipelineDeps): H
 }
 
 /** Adapts the pipeline to the transport's consumer callback. */
-export function toDeliveryHandler(step: DeliveryStep, queue: string, now: () => number): DeliveryHandler {
+export function toDeliveryHandler(step: DeliveryStep, queue: string, now: () => number): DeliveryCallback {
   return (delivery) => {
     const headers = delivery.properties.headers;
     const attempts = headers?.['x-attempts'];
@@ -74,6 +74,6 @@ export function toDeliveryHandler(step: DeliveryStep, queue: string, now: () => 
 
 export { BatchRegistry } from './batch.ts';
 export { MemoryDedupeStore, type DedupeStore } from './dedupe-store.ts';
-export { inlineInvoker, type Invoker } from './invoke.ts';
+export { inlineInvoker, type Invoker, type CallRunner } from './invoke.ts';
 export type { HandlerBinding, PipelineHooks, HandlerCall, DeliveryContext } from './types.ts';
 export { HandlerFailure } from './types.ts';

@@ -2,17 +2,22 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock/index.ts';
 import type { PublishOptions } from '../events/types.ts';
 import type { HandlerContext } from '../plugins/types.ts';
+import { isPromise, type MaybePromise } from './maybe-async.ts';
 import type { HandlerCall, HandlerStep, PipelineHooks } from './types.ts';
 
-/** Runs one handler call: inline here, or on a worker thread (workers/). */
+/** Runs one handler call on a worker thread (workers/). */
 export type Invoker = (call: HandlerCall, ctx: HandlerContext) => Promise<void>;
+/** What the pipeline calls: an Invoker, or the inline one, which answers at once when the handler does. */
+export type CallRunner = (call: HandlerCall, ctx: HandlerContext) => MaybePromise<void>;
 
-export const inlineInvoker: Invoker = async (call, ctx) => {
-  await call.binding.definition.handle(call.binding.batch ? call.events : call.events[0], ctx);
+export const inlineInvoker: CallRunner = (call, ctx) => {
+  const result: unknown = call.binding.definition.handle(call.binding.batch ? call.events : call.events[0], ctx);
+  // whatever a synchronous handler returns is not ours to wait for
+  return isPromise(result) ? result.then(() => undefined) : undefined;
 };
 
 export interface InvokeDeps {
-  invokerFor(call: HandlerCall): Invoker;
+  invokerFor(call: HandlerCall): CallRunner;
   clock: Clock;
   hooks: PipelineHooks;
   resolve<T>(name: string): T;
@@ -20,17 +25,27 @@ export interface InvokeDeps {
 
 /** The last step: build the handler's context, call it, report what happened. */
 export function invoke(deps: InvokeDeps): HandlerStep {
-  return async (call) => {
+  const report = (call: HandlerCall, started: number, outcome: 'success' | 'failure') =>
+    deps.hooks.handled?.(call.binding, performance.now() - started, outcome, call.events.length);
+  return (call) => {
     for (const event of call.events) deps.hooks.consumed?.(event, call.binding, call.attempt);
     const ctx = new CallContext(call, deps);
     const started = performance.now();
+    let result: MaybePromise<void>;
     try {
-      await deps.invokerFor(call)(call, ctx);
-      deps.hooks.handled?.(call.binding, performance.now() - started, 'success', call.events.length);
+      result = deps.invokerFor(call)(call, ctx);
     } catch (err) {
-      deps.hooks.handled?.(call.binding, performance.now() - started, 'failure', call.events.length);
+      report(call, started, 'failure');
       throw err;
     }
+    if (!isPromise(result)) return report(call, started, 'success');
+    return result.then(
+      () => report(call, started, 'success'),
+      (err: unknown) => {
+        report(call, started, 'failure');
+        throw err;
+      },
+    );
   };
 }
 
@@ -67,9 +82,13 @@ class CallContext implements HandlerContext {
     }
     return this.log;
   }
-  publish = (type: string, data: unknown, options?: PublishOptions): void => {
-    this.call.outbox.push({ type, data, options });
-  };
+  private boundPublish?: HandlerContext['publish'];
+  /** bound on first use, so `const { publish } = ctx` works without a closure per delivery */
+  get publish(): HandlerContext['publish'] {
+    return (this.boundPublish ??= (type: string, data: unknown, options?: PublishOptions): void => {
+      this.call.outbox.push({ type, data, options });
+    });
+  }
   resolve<T = unknown>(name: string): T {
     return this.deps.resolve<T>(name);
   }

@@ -1,4 +1,5 @@
 import type { StokEvent } from '../events/types.ts';
+import { after } from './maybe-async.ts';
 import type { HandlerMiddleware, PendingPublish } from './types.ts';
 
 export interface OutboxPublisher {
@@ -11,10 +12,10 @@ export interface OutboxPublisher {
  * is confirmed before the delivery is acked; if the handler fails, it is discarded.
  */
 export function outbox(publisher: OutboxPublisher): HandlerMiddleware {
-  return (next) => async (call) => {
-    await next(call);
-    if (call.outbox.length === 0) return;
-    // a batch handler's events are caused by the last event of the batch
-    await publisher.publishCaused(call.outbox, call.events[call.events.length - 1]!);
-  };
+  return (next) => (call) =>
+    after(next(call), () => {
+      if (call.outbox.length === 0) return;
+      // a batch handler's events are caused by the last event of the batch
+      return publisher.publishCaused(call.outbox, call.events[call.events.length - 1]!).then(() => undefined);
+    });
 }

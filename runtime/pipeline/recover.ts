@@ -1,9 +1,10 @@
 import type { Logger } from 'pino';
 import { HandlerTimeoutError, NonRetryableError, PoisonMessageError } from '../errors.ts';
-import type { OutgoingMessage } from '../transport/contract.ts';
+import type { OutgoingMessage, Settlement } from '../transport/contract.ts';
 import { retryDelay, retryQueueName } from '../topology/names.ts';
 import { copyOf, deadLetterHeaders, originOf, type DeathReason } from './dead-letter.ts';
 import { deliveryLogFields } from './log-fields.ts';
+import { isPromise, type MaybePromise } from './maybe-async.ts';
 import { HandlerFailure, type DeliveryContext, type HandlerBinding, type Middleware, type PipelineHooks } from './types.ts';
 
 export interface RecoverDeps {
@@ -24,35 +25,40 @@ export interface RecoverDeps {
  * published the delivery is requeued, so nothing is lost either way.
  */
 export function recover(deps: RecoverDeps): Middleware {
-  return (next) => async (ctx) => {
+  const handOver = async (ctx: DeliveryContext, error: unknown): Promise<Settlement> => {
+    const binding = error instanceof HandlerFailure ? error.binding : undefined;
+    const cause = error instanceof HandlerFailure ? error.cause : error;
+    deps.hooks.failed?.(ctx.event, binding, cause, ctx.attempt);
+    const decision = decide(ctx, cause, binding?.retry ?? deps.defaultRetry);
     try {
-      return await next(ctx);
-    } catch (error) {
-      const binding = error instanceof HandlerFailure ? error.binding : undefined;
-      const cause = error instanceof HandlerFailure ? error.cause : error;
-      deps.hooks.failed?.(ctx.event, binding, cause, ctx.attempt);
-      const decision = decide(ctx, cause, binding?.retry ?? deps.defaultRetry);
-      try {
-        if (decision.kind === 'retry') {
-          await deps.publish(retryCopy(ctx, decision.delayMs, cause, error instanceof HandlerFailure ? error : undefined));
-          if (binding) deps.hooks.retried?.(ctx, binding, decision.delayMs);
-          deps.logger.warn({ ...deliveryLogFields(ctx, binding), err: cause, attempt: ctx.attempt, retryInMs: decision.delayMs }, 'handler failed; retry scheduled');
-        } else {
-          const headers = deadLetterHeaders(ctx, decision.reason, cause, binding, deps.host, deps.now());
-          await deps.publish(copyOf(ctx, deps.deadLetterExchange, ctx.queue, headers));
-          deps.hooks.deadLettered?.({ event: ctx.event, queue: ctx.queue, headers, body: ctx.delivery.body });
-          (decision.reason === 'poison' ? deps.logger.warn : deps.logger.error).call(
-            deps.logger,
-            { ...deliveryLogFields(ctx, binding), err: cause, reason: decision.reason, attempts: ctx.attempt },
-            'delivery dead-lettered',
-          );
-        }
-        return 'ack';
-      } catch (handOff) {
-        deps.logger.error({ ...deliveryLogFields(ctx, binding), err: handOff }, 'could not hand the failed delivery to its retry or dead-letter queue; requeued');
-        return 'requeue';
+      if (decision.kind === 'retry') {
+        await deps.publish(retryCopy(ctx, decision.delayMs, cause, error instanceof HandlerFailure ? error : undefined));
+        if (binding) deps.hooks.retried?.(ctx, binding, decision.delayMs);
+        deps.logger.warn({ ...deliveryLogFields(ctx, binding), err: cause, attempt: ctx.attempt, retryInMs: decision.delayMs }, 'handler failed; retry scheduled');
+      } else {
+        const headers = deadLetterHeaders(ctx, decision.reason, cause, binding, deps.host, deps.now());
+        await deps.publish(copyOf(ctx, deps.deadLetterExchange, ctx.queue, headers));
+        deps.hooks.deadLettered?.({ event: ctx.event, queue: ctx.queue, headers, body: ctx.delivery.body });
+        (decision.reason === 'poison' ? deps.logger.warn : deps.logger.error).call(
+          deps.logger,
+          { ...deliveryLogFields(ctx, binding), err: cause, reason: decision.reason, attempts: ctx.attempt },
+          'delivery dead-lettered',
+        );
       }
+      return 'ack';
+    } catch (handOff) {
+      deps.logger.error({ ...deliveryLogFields(ctx, binding), err: handOff }, 'could not hand the failed delivery to its retry or dead-letter queue; requeued');
+      return 'requeue';
     }
+  };
+  return (next) => (ctx) => {
+    let result: MaybePromise<Settlement>;
+    try {
+      result = next(ctx);
+    } catch (error) {
+      return handOver(ctx, error);
+    }
+    return isPromise(result) ? result.then(undefined, (error: unknown) => handOver(ctx, error)) : result;
   };
 }
 

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Delivery, Settlement, HeaderValue } from '../transport/contract.ts';
 import type { CloudEventWire, PublishOptions, StokEvent } from '../events/types.ts';
 import type { HandlerDefinition } from '../plugins/types.ts';
+import type { MaybePromise } from './maybe-async.ts';
 
 /** One handler bound to a queue, as the pipeline runs it (names are full broker names). */
 export interface HandlerBinding {
@@ -37,7 +38,7 @@ export interface DeliveryContext {
   receivedAt: number;
 }
 
-export type DeliveryStep = (ctx: DeliveryContext) => Promise<Settlement>;
+export type DeliveryStep = (ctx: DeliveryContext) => MaybePromise<Settlement>;
 export type Middleware = (next: DeliveryStep) => DeliveryStep;
 
 /** An event a handler asked to publish, held until the handler succeeds (outbox). */
@@ -57,33 +58,37 @@ export interface HandlerCall {
   abort(reason: unknown): void;
 }
 
-export type HandlerStep = (call: HandlerCall) => Promise<void>;
+export type HandlerStep = (call: HandlerCall) => MaybePromise<void>;
 export type HandlerMiddleware = (next: HandlerStep) => HandlerStep;
 
 /** Creates a call whose AbortController exists only if someone reads `signal` (most handlers never do). */
 export function createCall(binding: HandlerBinding, events: StokEvent[], attempt: number): HandlerCall {
-  let controller: AbortController | undefined;
-  let reason: unknown;
-  let aborted = false;
-  return {
-    binding,
-    events,
-    attempt,
-    outbox: [],
-    get signal() {
-      if (!controller) {
-        controller = new AbortController();
-        if (aborted) controller.abort(reason);
-      }
-      return controller.signal;
-    },
-    abort(why: unknown) {
-      if (aborted) return;
-      aborted = true;
-      reason = why;
-      controller?.abort(why);
-    },
-  };
+  return new Call(binding, events, attempt);
+}
+
+class Call implements HandlerCall {
+  outbox: PendingPublish[] = [];
+  private controller: AbortController | undefined;
+  private aborted = false;
+  private reason: unknown;
+  constructor(
+    readonly binding: HandlerBinding,
+    public events: StokEvent[],
+    readonly attempt: number,
+  ) {}
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.aborted) this.controller.abort(this.reason);
+    }
+    return this.controller.signal;
+  }
+  abort(why: unknown): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.reason = why;
+    this.controller?.abort(why);
+  }
 }
 
 /** A handler failed: carries which one, so recover can apply its retry policy. */

@@ -31,8 +31,11 @@ export interface PublisherDeps {
 export class Publisher implements OutboxPublisher {
   constructor(private readonly deps: PublisherDeps) {}
 
+  /** `<prefix>.<domain exchange>` per event type: looked up on every publish */
+  private readonly exchanges = new Map<string, string | undefined>();
+
   /** Builds, validates and encodes; throws EVENT_INVALID before anything is sent. */
-  prepare(type: string, data: unknown, options: PublishOptions = {}): { event: StokEvent; message: OutgoingMessage } {
+  prepare(type: string, data: unknown, options?: PublishOptions): { event: StokEvent; message: OutgoingMessage } {
     const { deps } = this;
     const schema = deps.registry.get(type);
     if (schema) {
@@ -44,40 +47,68 @@ export class Publisher implements OutboxPublisher {
         });
       }
     }
-    const exchange = options.exchange ?? exchangeForType(type);
-    if (!exchange) {
-      throw new StokcerdasError(
-        ErrorCodes.EVENT_INVALID,
-        `cannot publish ${type}: its domain has no exchange (inventory, orders, customers, analytics, indonesian.business); pass { exchange } to choose one`,
-        { type },
-      );
-    }
-    if (options.priority !== undefined && (!Number.isInteger(options.priority) || options.priority < 0 || options.priority > 9)) {
-      throw new StokcerdasError(ErrorCodes.EVENT_INVALID, `cannot publish ${type}: priority must be an integer 0–9`, { type });
-    }
-    if (options.routingKey !== undefined && (typeof options.routingKey !== 'string' || options.routingKey === '' || /[*#]/.test(options.routingKey))) {
-      throw new StokcerdasError(ErrorCodes.EVENT_INVALID, `cannot publish ${type}: routingKey must be a non-empty string without * or #`, { type });
-    }
-    const wire = buildEvent(type, data, { ...idsFromData(data), ...definedOnly(options), source: options.source ?? deps.source, now: deps.clock.now() });
-    const context = deps.provider.contextFor(wire);
+    const exchange = options?.exchange === undefined ? this.exchangeOf(type) : prefixed(deps.prefix, options.exchange);
+    if (options) checkOptions(type, options);
+    const now = deps.clock.now();
+    // the seed's payloads carry tenant, user and correlation ids: they fill what the options leave out
+    const d = data !== null && typeof data === 'object' ? (data as Record<string, unknown>) : undefined;
+    const wire = buildEvent(type, data, {
+      id: options?.id,
+      source: options?.source ?? deps.source,
+      now,
+      time: options?.time,
+      tenantId: options?.tenantId ?? nonEmpty(d?.tenantId),
+      userId: options?.userId ?? nonEmpty(d?.userId),
+      correlationId: options?.correlationId ?? nonEmpty(d?.correlationId),
+      causationId: options?.causationId,
+      traceparent: options?.traceparent,
+    });
+    const timeMs = options?.time === undefined ? now : Date.parse(wire.time);
+    const context = deps.provider.contextFor(wire, timeMs);
     Object.assign(wire, deps.extensionsFor({ context }));
     const message = toMessage(wire, {
-      exchange: prefixed(deps.prefix, exchange),
-      priority: options.priority ?? deps.defaultPriority,
-      ttlMs: options.ttl ?? deps.defaultTtlMs,
+      exchange,
+      priority: options?.priority ?? deps.defaultPriority,
+      ttlMs: options?.ttl ?? deps.defaultTtlMs,
       appId: deps.appId,
-      routingKey: options.routingKey,
+      routingKey: options?.routingKey,
+      timeMs,
     });
     const event = wire as StokEvent;
     event.context = context;
     return { event, message };
   }
 
-  async publish(type: string, data: unknown, options?: PublishOptions): Promise<StokEvent> {
-    const { event, message } = this.prepare(type, data, options);
-    await this.deps.transport.publish(message);
-    this.announce(event);
-    return event;
+  publish(type: string, data: unknown, options?: PublishOptions): Promise<StokEvent> {
+    let prepared: ReturnType<Publisher['prepare']>;
+    try {
+      prepared = this.prepare(type, data, options);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return this.deps.transport.publish(prepared.message).then(() => {
+      this.announce(prepared.event);
+      return prepared.event;
+    });
+  }
+
+  private exchangeOf(type: string): string {
+    let exchange = this.exchanges.get(type);
+    if (exchange === undefined) {
+      const domain = exchangeForType(type);
+      if (!domain) {
+        throw new StokcerdasError(
+          ErrorCodes.EVENT_INVALID,
+          `cannot publish ${type}: its domain has no exchange (inventory, orders, customers, analytics, indonesian.business); pass { exchange } to choose one`,
+          { type },
+        );
+      }
+      exchange = prefixed(this.deps.prefix, domain);
+      // types are few; a producer inventing types must not grow this without bound
+      if (this.exchanges.size >= 1_000) this.exchanges.clear();
+      this.exchanges.set(type, exchange);
+    }
+    return exchange;
   }
 
   /** All validated first, then one confirm wait for the lot. */
@@ -127,16 +158,15 @@ export class Publisher implements OutboxPublisher {
   }
 }
 
-/** The seed's payloads carry tenant, user and correlation ids: they fill what the options leave out. */
-function idsFromData(data: unknown): PublishOptions {
-  if (data === null || typeof data !== 'object') return {};
-  const d = data as Record<string, unknown>;
-  const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
-  return definedOnly({ tenantId: str(d.tenantId), userId: str(d.userId), correlationId: str(d.correlationId) });
+function checkOptions(type: string, options: PublishOptions): void {
+  if (options.priority !== undefined && (!Number.isInteger(options.priority) || options.priority < 0 || options.priority > 9)) {
+    throw new StokcerdasError(ErrorCodes.EVENT_INVALID, `cannot publish ${type}: priority must be an integer 0–9`, { type });
+  }
+  if (options.routingKey !== undefined && (typeof options.routingKey !== 'string' || options.routingKey === '' || /[*#]/.test(options.routingKey))) {
+    throw new StokcerdasError(ErrorCodes.EVENT_INVALID, `cannot publish ${type}: routingKey must be a non-empty string without * or #`, { type });
+  }
 }
 
-function definedOnly<T extends object>(o: T): T {
-  const out = {} as T;
-  for (const [k, v] of Object.entries(o)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
-  return out;
+function nonEmpty(v: unknown): string | undefined {
+  return typeof v === 'string' && v !== '' ? v : undefined;
 }

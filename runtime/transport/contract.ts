@@ -78,6 +78,8 @@ export interface Delivery {
 export type Settlement = 'ack' | 'reject' | 'requeue';
 
 export type DeliveryHandler = (delivery: Delivery) => Promise<Settlement>;
+/** What consume() takes: the runtime's pipeline settles synchronously when nothing in it waits. */
+export type DeliveryCallback = (delivery: Delivery) => Settlement | Promise<Settlement>;
 
 export interface ConsumeOptions {
   /** broker-side bound on unacked deliveries */
@@ -117,6 +119,7 @@ export interface Transport {
   /** one confirm wait for the whole batch */
   publishBatch(messages: OutgoingMessage[]): Promise<void>;
   consume(queue: string, options: ConsumeOptions, handler: DeliveryHandler): Promise<Consumer>;
+  consume(queue: string, options: ConsumeOptions, handler: DeliveryCallback): Promise<Consumer>;
   /** take one message off a queue (settled by the caller): DLQ inspection and replay */
   get(queue: string): Promise<{ delivery: Delivery; settle(s: Settlement): Promise<void> } | null>;
   queueInfo(queue: string): Promise<QueueInfo>;

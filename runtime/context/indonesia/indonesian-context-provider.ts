@@ -1,6 +1,6 @@
-import type { BusinessContext, CloudEventWire, IndoZone } from '../../events/types.ts';
+import type { BusinessContext, CloudEventWire, HolidayInfo, IndoZone } from '../../events/types.ts';
 import type { ContextProvider } from '../provider.ts';
-import { IndonesianCalendar } from './calendar.ts';
+import { IndonesianCalendar, type DayInfo } from './calendar.ts';
 import { zoneClock, type ZoneClock } from './local-time.ts';
 import { indoZoneOf, ZONE_NAMES, type ProvinceZone } from './zones.ts';
 
@@ -10,7 +10,20 @@ interface Place {
   zone: IndoZone;
   province?: ProvinceZone;
   source: 'location' | 'tenant' | 'default';
+  geographicContext: BusinessContext['geographicContext'];
+  /** what is the same for every event of one local day here, by day number */
+  days: Map<number, DayFacts>;
 }
+
+/** Shared (frozen) by every event of one place and local day: only the time of day differs. */
+interface DayFacts {
+  day: DayInfo;
+  culturalFactors: BusinessContext['culturalFactors'];
+  regionalContext: NonNullable<BusinessContext['regionalContext']>;
+  holiday?: HolidayInfo;
+}
+
+const MAX_CACHED_DAYS_PER_PLACE = 1_000;
 
 export interface IndonesianContextProviderOptions {
   /** used when an event's `time` is missing or unreadable; default Date.now */
@@ -20,8 +33,8 @@ export interface IndonesianContextProviderOptions {
 /**
  * Business context for an event's own `time` (issue 5): the zone comes from the province in
  * `data.locationData.province`, else the tenant's province in `context.tenants`, else the
- * configured timezone. Runs on every delivery: per event it parses the time, looks the zone's
- * offset up in a per-hour cache and the day in a per-day cache, and builds one plain object.
+ * configured timezone. Runs twice per event (publish and delivery), so everything that depends
+ * only on the place and the local day is built once and shared, frozen, by the day's events.
  */
 export class IndonesianContextProvider implements ContextProvider {
   readonly calendar: IndonesianCalendar;
@@ -34,50 +47,62 @@ export class IndonesianContextProvider implements ContextProvider {
     this.calendar = calendar;
     this.now = options.now ?? Date.now;
     const tz = calendar.config.timezone;
-    this.defaultPlace = { clock: zoneClock(tz), zone: indoZoneOf(tz) ?? 'WIB', source: 'default' };
+    this.defaultPlace = place(zoneClock(tz), indoZoneOf(tz) ?? 'WIB', 'default');
     for (const p of calendar.provinces.all()) {
-      this.provincePlaces.set(p.code, { clock: zoneClock(p.timezone), zone: p.zone, province: p, source: 'location' });
+      this.provincePlaces.set(p.code, place(zoneClock(p.timezone), p.zone, 'location', p));
     }
     for (const [tenant, { province }] of Object.entries(calendar.config.tenants)) {
       const p = calendar.provinces.get(province);
-      if (p) this.tenantPlaces.set(tenant, { ...this.provincePlaces.get(p.code)!, source: 'tenant' });
+      if (p) this.tenantPlaces.set(tenant, place(zoneClock(p.timezone), p.zone, 'tenant', p));
     }
   }
 
-  contextFor(event: CloudEventWire): BusinessContext {
-    let ts = typeof event.time === 'string' ? Date.parse(event.time) : Number.NaN;
+  /** `atMs`: the event's time as epoch ms when the caller already has it (the publisher does) */
+  contextFor(event: CloudEventWire, atMs?: number): BusinessContext {
+    let ts = atMs ?? (typeof event.time === 'string' ? Date.parse(event.time) : Number.NaN);
     if (Number.isNaN(ts)) ts = this.now();
     const place = this.placeOf(event);
     const local = place.clock.local(ts);
-    const day = this.calendar.day(local.dn);
-    const open =
-      day.businessDay && local.minuteOfDay >= this.calendar.openMinute && local.minuteOfDay < this.calendar.closeMinute;
-    const p = place.province;
+    const facts = this.factsFor(place, local.dn);
     const ctx: BusinessContext = {
       timezone: place.clock.tz,
-      geographicContext: p
-        ? { timeZone: place.zone, province: p.code, region: p.region }
-        : { timeZone: place.zone },
-      businessHours: open,
-      ramadanSeason: day.ramadan,
-      holidaysUnknown: !day.holidaysKnown,
-      culturalFactors: {
+      geographicContext: place.geographicContext,
+      businessHours: facts.day.businessDay && local.minuteOfDay >= this.calendar.openMinute && local.minuteOfDay < this.calendar.closeMinute,
+      ramadanSeason: facts.day.ramadan,
+      holidaysUnknown: !facts.day.holidaysKnown,
+      culturalFactors: facts.culturalFactors,
+      regionalContext: facts.regionalContext,
+      localTime: place.clock.format(ts),
+    };
+    if (facts.holiday) ctx.holiday = facts.holiday;
+    return ctx;
+  }
+
+  private factsFor(place: Place, dn: number): DayFacts {
+    let facts = place.days.get(dn);
+    if (facts) return facts;
+    const day = this.calendar.day(dn);
+    const p = place.province;
+    facts = {
+      day,
+      culturalFactors: Object.freeze({
         seasonalFactor: day.seasonalFactor,
         preLebaran: day.preLebaran,
         lebaran: day.lebaran,
         ...(day.daysToLebaran !== undefined ? { daysToLebaran: day.daysToLebaran } : {}),
-      },
-      regionalContext: {
+      }),
+      regionalContext: Object.freeze({
         source: place.source,
         localDate: day.date,
         zoneName: ZONE_NAMES[place.zone].id,
         businessDay: day.businessDay,
         ...(p ? { provinceName: p.name, provinceNameEn: p.nameEn, utcOffset: p.utcOffset } : {}),
-      },
-      localTime: place.clock.format(ts),
+      }),
     };
-    if (day.holiday) ctx.holiday = { name: day.holiday.name, nameEn: day.holiday.nameEn, kind: day.holiday.kind };
-    return ctx;
+    if (day.holiday) facts.holiday = Object.freeze({ name: day.holiday.name, nameEn: day.holiday.nameEn, kind: day.holiday.kind });
+    if (place.days.size >= MAX_CACHED_DAYS_PER_PLACE) place.days.clear();
+    place.days.set(dn, facts);
+    return facts;
   }
 
   private placeOf(event: CloudEventWire): Place {
@@ -93,4 +118,9 @@ export class IndonesianContextProvider implements ContextProvider {
     }
     return this.defaultPlace;
   }
+}
+
+function place(clock: ZoneClock, zone: IndoZone, source: Place['source'], province?: ProvinceZone): Place {
+  const geographicContext = Object.freeze(province ? { timeZone: zone, province: province.code, region: province.region } : { timeZone: zone });
+  return { clock, zone, province, source, geographicContext, days: new Map() };
 }

@@ -3,7 +3,7 @@ import amqpManager, { type AmqpConnectionManager } from 'amqp-connection-manager
 import type { Logger } from 'pino';
 import { ErrorCodes, StokcerdasError, isStokcerdasError } from '../../errors.ts';
 import type {
-  Consumer, ConsumeOptions, DeliveryHandler, OutgoingMessage, QueueInfo, TopologySpec, Transport, TransportStatus,
+  Consumer, ConsumeOptions, DeliveryCallback, DeliveryHandler, OutgoingMessage, QueueInfo, TopologySpec, Transport, TransportStatus,
 } from '../contract.ts';
 import { type AmqpTransportOptions, backoffDelayMs, redactUrl, socketOptions } from './connection-options.ts';
 import { ConsumerRegistration } from './consumer.ts';
@@ -83,7 +83,9 @@ export class AmqpTransport implements Transport {
     return this.publisher.publishBatch(messages);
   }
 
-  async consume(queue: string, options: ConsumeOptions, handler: DeliveryHandler): Promise<Consumer> {
+  consume(queue: string, options: ConsumeOptions, handler: DeliveryHandler): Promise<Consumer>;
+  consume(queue: string, options: ConsumeOptions, handler: DeliveryCallback): Promise<Consumer>;
+  async consume(queue: string, options: ConsumeOptions, handler: DeliveryCallback): Promise<Consumer> {
     if (this.closed) throw transportClosed(`consume from "${queue}"`);
     if (!(options.prefetch >= 0) || !(options.concurrency >= 0)) {
       throw new StokcerdasError(ErrorCodes.CONFIG_INVALID, `consume("${queue}"): prefetch and concurrency must be ≥ 0 (0 = unlimited)`, { queue, ...options });

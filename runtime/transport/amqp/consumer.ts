@@ -1,6 +1,6 @@
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import type { Logger } from 'pino';
-import type { Consumer, ConsumeOptions, DeliveryHandler, Settlement } from '../contract.ts';
+import type { Consumer, ConsumeOptions, DeliveryCallback, Settlement } from '../contract.ts';
 import { AckCoalescer, type Tracked } from './ack-coalescer.ts';
 import { NOT_FOUND, replyCode, unknownQueue } from './errors.ts';
 import { fromMessage } from './properties.ts';
@@ -73,6 +73,7 @@ class Session {
 export class ConsumerRegistration implements Consumer {
   private session: Session | undefined;
   private running = 0;
+  private pumping = false;
   private cancelled = false;
   private idleWaiters: Array<() => void> = [];
   private retries = 0;
@@ -82,7 +83,7 @@ export class ConsumerRegistration implements Consumer {
   constructor(
     readonly queue: string,
     readonly options: ConsumeOptions,
-    private readonly handler: DeliveryHandler,
+    private readonly handler: DeliveryCallback,
     private readonly deps: ConsumerDeps,
   ) {}
 
@@ -171,14 +172,20 @@ export class ConsumerRegistration implements Consumer {
 
   pump(): void {
     const session = this.session;
-    if (!session) return;
-    // 0 means unlimited, as basic.qos prefetch_count 0 does (the memory transport agrees)
-    const limit = this.options.concurrency > 0 ? this.options.concurrency : Infinity;
-    while (this.running < limit) {
-      const item = session.next();
-      if (!item) return;
-      this.running++;
-      this.run(session, item.msg, item.t);
+    // a delivery settled synchronously calls done() → pump() from inside this loop: the loop goes on
+    if (!session || this.pumping) return;
+    this.pumping = true;
+    try {
+      // 0 means unlimited, as basic.qos prefetch_count 0 does (the memory transport agrees)
+      const limit = this.options.concurrency > 0 ? this.options.concurrency : Infinity;
+      while (this.running < limit && this.session === session) {
+        const item = session.next();
+        if (!item) return;
+        this.running++;
+        this.run(session, item.msg, item.t);
+      }
+    } finally {
+      this.pumping = false;
     }
   }
 
@@ -189,7 +196,14 @@ export class ConsumerRegistration implements Consumer {
     } catch (err) {
       return this.done(session, t, 'reject', err);
     }
-    this.handler(delivery).then(
+    let result: Settlement | Promise<Settlement>;
+    try {
+      result = this.handler(delivery);
+    } catch (err) {
+      return this.done(session, t, 'requeue', err);
+    }
+    if (typeof result === 'string') return this.done(session, t, result);
+    result.then(
       (s) => this.done(session, t, s),
       (err: unknown) => this.done(session, t, 'requeue', err),
     );

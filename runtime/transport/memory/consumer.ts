@@ -1,4 +1,4 @@
-import type { ConsumeOptions, Consumer, DeliveryHandler, Settlement } from '../contract.ts';
+import type { ConsumeOptions, Consumer, DeliveryCallback, Settlement } from '../contract.ts';
 import { toDelivery, type MemoryQueue, type StoredMessage } from './queue.ts';
 
 /** What a consumer needs from the transport that owns its queue. */
@@ -33,7 +33,7 @@ export class MemoryConsumer implements Consumer {
   constructor(
     private readonly source: MemoryQueue,
     options: ConsumeOptions,
-    private readonly handler: DeliveryHandler,
+    private readonly handler: DeliveryCallback,
     private readonly host: ConsumerHost,
   ) {
     this.queue = source.name;

@@ -1,7 +1,7 @@
 import { systemClock, type Clock } from '../../clock/index.ts';
 import { ErrorCodes, StokcerdasError } from '../../errors.ts';
 import type {
-  Consumer, ConsumeOptions, Delivery, DeliveryHandler, ExchangeSpec, MessageProperties, OutgoingMessage,
+  Consumer, ConsumeOptions, Delivery, DeliveryCallback, DeliveryHandler, ExchangeSpec, MessageProperties, OutgoingMessage,
   QueueInfo, Settlement, TopologySpec, Transport, TransportStatus,
 } from '../contract.ts';
 import { MemoryConsumer, type ConsumerHost } from './consumer.ts';
@@ -85,7 +85,9 @@ export class MemoryTransport implements Transport {
     for (const m of messages) this.route(m.exchange, m.routingKey, m.body, m.properties);
   }
 
-  async consume(queue: string, options: ConsumeOptions, handler: DeliveryHandler): Promise<Consumer> {
+  consume(queue: string, options: ConsumeOptions, handler: DeliveryHandler): Promise<Consumer>;
+  consume(queue: string, options: ConsumeOptions, handler: DeliveryCallback): Promise<Consumer>;
+  async consume(queue: string, options: ConsumeOptions, handler: DeliveryCallback): Promise<Consumer> {
     this.assertOpen();
     const source = this.queueOrThrow(queue);
     const consumer = new MemoryConsumer(source, options, handler, this.host);
