@@ -7,6 +7,7 @@
  *   node --import tsx bench/amqp-throughput/raw.ts [messages]      (default 50 000; BENCH_MESSAGES too)
  *   RABBITMQ_URL=amqp://…  BENCH_RAW_ACK=coalesced (raw acks `multiple` every 50, as in TIPS.md)
  *   BENCH_ONLY=raw|transport runs one side alone (e.g. under `node --cpu-prof`)
+ *   BENCH_WARMUP=5000 messages first through each side, untimed (0: measure cold)
  *   BENCH_THREADS=1 prints CPU ms per thread name (main vs V8/libuv helpers) to stderr
  *   BENCH_ROUNDS=3 alternates raw/transport order per round and reports each side's median run
  */
@@ -22,6 +23,8 @@ export interface LoopSettings {
   prefetch: number;
   window: number;
   bodyBytes: number;
+  /** messages sent through the same path first, untimed, so both sides are measured warm (JIT, pools) */
+  warmup: number;
 }
 
 export interface LoopResult {
@@ -64,6 +67,15 @@ export async function measure(settings: LoopSettings, run: (sentAt: Float64Array
   if (process.env.BENCH_THREADS === '1') console.error(JSON.stringify({ threadCpuMs: threadCpuDelta(threads0, threadCpu()) }));
   clearInterval(sampler);
   peakRss = Math.max(peakRss, process.memoryUsage.rss());
+  if (process.env.BENCH_LATENCY_BLOCKS === '1') {
+    const block = Math.ceil(settings.messages / 10);
+    const p50s = [];
+    for (let b = 0; b < settings.messages; b += block) {
+      const part = Float64Array.from(latency.subarray(b, b + block)).sort();
+      p50s.push(`${Math.round(part[Math.floor(part.length / 2)])}/${Math.round(part[Math.floor(part.length * 0.99)])}`);
+    }
+    console.error(JSON.stringify({ latencyP50P99ByTenth: p50s }));
+  }
   const sorted = Float64Array.from(latency).sort();
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
   return {
@@ -74,6 +86,12 @@ export async function measure(settings: LoopSettings, run: (sentAt: Float64Array
     peakRssMb: round(peakRss / 1024 / 1024),
     seconds: round(seconds),
   };
+}
+
+/** `settings.warmup` messages through `run` first (not timed), then the timed loop: steady state, as a long-running host sees it. */
+export async function measureWarm(settings: LoopSettings, run: (sentAt: Float64Array, handled: (i: number) => void) => Promise<void>): Promise<LoopResult> {
+  if (settings.warmup > 0) await measure({ ...settings, messages: settings.warmup }, run);
+  return measure(settings, run);
 }
 
 const round = (n: number) => Math.round(n * 100) / 100;
@@ -137,34 +155,36 @@ export async function runRaw(s: LoopSettings, queue: string, coalesced = false):
     const sub = await conn.createChannel();
     await sub.prefetch(s.prefetch);
     const payload = body(s.bodyBytes);
-    return await measure(s, async (sentAt, handled) => {
-      let unacked = 0;
-      let tail: NodeJS.Timeout | undefined;
-      let last: amqp.ConsumeMessage | undefined;
-      await sub.consume(queue, (msg) => {
-        if (!msg) return;
-        handled(Number(msg.properties.messageId));
-        if (!coalesced) return sub.ack(msg);
-        last = msg;
-        if (++unacked >= 50) {
-          sub.ack(msg, true);
-          unacked = 0;
-          return;
+    let handled: (i: number) => void = () => {};
+    let unacked = 0;
+    let tail: NodeJS.Timeout | undefined;
+    let last: amqp.ConsumeMessage | undefined;
+    await sub.consume(queue, (msg) => {
+      if (!msg) return;
+      handled(Number(msg.properties.messageId));
+      if (!coalesced) return sub.ack(msg);
+      last = msg;
+      if (++unacked >= 50) {
+        sub.ack(msg, true);
+        unacked = 0;
+        return;
+      }
+      // a coalescing raw client still acks the tail of a run, a moment later
+      tail ??= setTimeout(() => {
+        tail = undefined;
+        if (unacked === 0 || !last) return;
+        unacked = 0;
+        try {
+          sub.ack(last, true);
+        } catch {
+          // closed after the run: the queue is deleted anyway
         }
-        // a coalescing raw client still acks the tail of a run, a moment later
-        tail ??= setTimeout(() => {
-          tail = undefined;
-          if (unacked === 0 || !last) return;
-          unacked = 0;
-          try {
-            sub.ack(last, true);
-          } catch {
-            // closed after the run: the queue is deleted anyway
-          }
-        }, 10);
-      });
+      }, 10);
+    });
+    return await measureWarm(s, async (sentAt, onHandled) => {
+      handled = onHandled;
       const gate = windowGate(s.window);
-      for (let i = 0; i < s.messages; i++) {
+      for (let i = 0; i < sentAt.length; i++) {
         await gate.acquire();
         sentAt[i] = performance.now();
         pub.publish('', queue, payload, { persistent: true, messageId: String(i), contentType: 'application/cloudevents+json' }, (err) => {
@@ -186,13 +206,15 @@ export async function runTransport(s: LoopSettings, queue: string): Promise<Loop
   try {
     await transport.assertTopology({ exchanges: [], queues: [{ name: queue }], bindings: [] });
     const payload = body(s.bodyBytes);
-    return await measure(s, async (sentAt, handled) => {
-      await transport.consume(queue, { prefetch: s.prefetch, concurrency: s.prefetch }, async (d) => {
-        handled(Number(d.properties.messageId));
-        return 'ack';
-      });
+    let handled: (i: number) => void = () => {};
+    await transport.consume(queue, { prefetch: s.prefetch, concurrency: s.prefetch }, async (d) => {
+      handled(Number(d.properties.messageId));
+      return 'ack';
+    });
+    return await measureWarm(s, async (sentAt, onHandled) => {
+      handled = onHandled;
       const gate = windowGate(s.window);
-      for (let i = 0; i < s.messages; i++) {
+      for (let i = 0; i < sentAt.length; i++) {
         await gate.acquire();
         sentAt[i] = performance.now();
         transport
@@ -218,6 +240,7 @@ async function main(): Promise<void> {
     prefetch: 200,
     window: 1000,
     bodyBytes: 1024,
+    warmup: Number(process.env.BENCH_WARMUP ?? 5_000),
   };
   const coalesced = process.env.BENCH_RAW_ACK === 'coalesced';
   const tag = randomBytes(4).toString('hex');

@@ -7,18 +7,19 @@
  *   node --import tsx bench/amqp-throughput/run.ts [messages]        (default 50 000)
  *   BENCH_SOAK=1 node --import tsx bench/amqp-throughput/run.ts      (1 000 000 through the runtime, RSS sampled)
  *   RABBITMQ_URL=amqp://…                                            (default the local broker)
+ *   BENCH_WARMUP=5000                                                (untimed messages first, each side; 0: cold)
  */
 import { randomBytes } from 'node:crypto';
 import amqp from 'amqplib';
 import { createHost, definePlugin } from 'stokcerdas';
 import { silentLogger } from '../../runtime/observability/logger.ts';
 import { deleteByPrefix } from '../../test/support/broker.ts';
-import { measure, runRaw, type LoopResult, type LoopSettings } from './raw.ts';
+import { measureWarm, runRaw, type LoopResult, type LoopSettings } from './raw.ts';
 
 const url = process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 const soak = process.env.BENCH_SOAK === '1';
 const messages = Number(process.argv[2] ?? process.env.BENCH_MESSAGES ?? (soak ? 1_000_000 : 50_000));
-const settings: LoopSettings = { url, messages, prefetch: 200, window: 1000, bodyBytes: 1024 };
+const settings: LoopSettings = { url, messages, prefetch: 200, window: 1000, bodyBytes: 1024, warmup: Number(process.env.BENCH_WARMUP ?? 5_000) };
 
 const pad = 'x'.repeat(760); // the CloudEvent envelope and context extensions bring the body to ~1 KiB
 const payload = (i: number) => ({ productId: `SKU-${i % 500}`, locationId: 'WH-JKT', previousLevel: 20, newLevel: 19, quantityChanged: -1, tenantId: 't1', seq: i, pad });
@@ -47,11 +48,11 @@ async function runRuntime(s: LoopSettings, prefix: string, onRss?: (handled: num
   );
   await host.start();
   try {
-    const result = await measure(s, async (sentAt, handled) => {
+    const result = await measureWarm(s, async (sentAt, handled) => {
       handledCallback = handled;
       let open = 0;
       let wake: (() => void) | undefined;
-      for (let i = 0; i < s.messages; i++) {
+      for (let i = 0; i < sentAt.length; i++) {
         while (open >= s.window) await new Promise<void>((r) => (wake = r));
         open++;
         sentAt[i] = performance.now();
