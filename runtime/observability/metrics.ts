@@ -126,21 +126,22 @@ export class Metrics {
     batchFlushed: (binding, size, reason) => this.batchSize.labels(binding.key, reason).observe(size),
   };
 
-  /** Counts `count` publishes of `kind` and times their confirm. */
+  /**
+   * Counts `count` publishes of `kind` and times their confirm. The caller keeps its own promise:
+   * the observers hang off it on the side, so a publish costs no extra hop in the chain.
+   */
   observePublish<T>(kind: PublishKind, count: number, run: () => Promise<T>): Promise<T> {
     const started = performance.now();
     const series = this.publishSeries(kind);
-    return run().then(
-      (result) => {
+    const confirmed = run();
+    confirmed.then(
+      () => {
         series.duration.observe((performance.now() - started) / 1000);
         series.confirmed.inc(count);
-        return result;
       },
-      (err: unknown) => {
-        series.failed.inc(count);
-        throw err;
-      },
+      () => series.failed.inc(count),
     );
+    return confirmed;
   }
 
   /** labelled children looked up once per kind: this runs for every publish */

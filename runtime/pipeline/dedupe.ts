@@ -31,10 +31,20 @@ export function dedupe(store: DedupeStore, hooks: PipelineHooks): HandlerMiddlew
     return pick(answers as boolean[]);
   };
 
-  return (next) => (call) =>
-    after(freshEvents(call), (fresh) => {
+  return (next) => (call) => {
+    if (call.events.length === 1) {
+      // one event: the common case, without the arrays below
+      const event = call.events[0]!;
+      const key = keyOf(call, event);
+      return after(store.seen(key), (seen) => {
+        if (seen) return hooks.deduplicated?.(event, call.binding);
+        return after(next(call), () => store.remember(key));
+      });
+    }
+    return after(freshEvents(call), (fresh) => {
       if (fresh.length === 0) return;
       call.events = fresh;
       return after(next(call), () => remember(call));
     });
+  };
 }

@@ -1,4 +1,4 @@
-import type { ChannelModel, ConfirmChannel, Options } from 'amqplib';
+import type { ChannelModel, ConfirmChannel } from 'amqplib';
 import type { Logger } from 'pino';
 import { ErrorCodes, StokcerdasError, isStokcerdasError } from '../../errors.ts';
 import type { OutgoingMessage } from '../contract.ts';
@@ -8,7 +8,6 @@ import type { TopologyRegistry } from './topology.ts';
 
 interface Pending {
   message: OutgoingMessage;
-  options: Options.Publish;
   resolve(): void;
   reject(err: unknown): void;
 }
@@ -86,7 +85,7 @@ export class Publisher {
     const refused = this.refuse(1);
     if (refused) return Promise.reject(refused);
     return new Promise<void>((resolve, reject) => {
-      this.route({ message, options: toPublishOptions(message.properties), resolve, reject });
+      this.route({ message, resolve, reject });
     });
   }
 
@@ -98,7 +97,7 @@ export class Publisher {
       messages.map(
         (message) =>
           new Promise<void>((resolve, reject) => {
-            this.route({ message, options: toPublishOptions(message.properties), resolve, reject });
+            this.route({ message, resolve, reject });
           }),
       ),
     );
@@ -188,9 +187,10 @@ export class Publisher {
     if (!state) return this.hold(p);
     this.inflight++;
     state.pending.add(p);
-    const { exchange, routingKey, body } = p.message;
+    const { exchange, routingKey, body, properties } = p.message;
     try {
-      state.channel.publish(exchange, routingKey, body, p.options, (err: unknown) => {
+      // built per send, not kept: up to a publish window of these would otherwise wait for confirms
+      state.channel.publish(exchange, routingKey, body, toPublishOptions(properties), (err: unknown) => {
         if (!state.pending.delete(p)) return; // already failed over by onChannelClose
         this.inflight--;
         if (!err) {
