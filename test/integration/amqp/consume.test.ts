@@ -47,6 +47,27 @@ afterAll(async () => {
 });
 
 describe('amqp transport: consuming (real broker)', () => {
+  it('settles deliveries whose handler answers synchronously, rejects included, within the concurrency limit', async () => {
+    const { queue, dlq } = await freshQueue('sync');
+    await fill(queue, 1000);
+    let handled = 0;
+    let running = 0;
+    let maxRunning = 0;
+    const consumer = await transport.consume(queue, { prefetch: 100, concurrency: 8 }, (d: Delivery): Settlement => {
+      running++;
+      maxRunning = Math.max(maxRunning, running);
+      handled++;
+      running--;
+      return Number(d.body.toString()) % 100 === 0 ? 'reject' : 'ack';
+    });
+    await waitFor(() => handled === 1000);
+    await waitFor(async () => ((await unacked(queue)) ?? -1) === 0, 5000, 'unacked = 0');
+    await waitFor(async () => (await transport.queueInfo(dlq)).messages === 10, 5000, '10 rejected in the DLQ');
+    expect(maxRunning).toBe(1); // settled before the next one starts: the pump loop, not recursion
+    expect((await transport.queueInfo(queue)).messages).toBe(0);
+    await consumer.cancel();
+  });
+
   it('coalesced acks leave nothing unacked once a run is handled', async () => {
     const { queue } = await freshQueue('coalesce');
     await fill(queue, 1000);

@@ -158,3 +158,30 @@ describe('on the hot path', () => {
     expect(performance.now() - started).toBeLessThan(1_500);
   });
 });
+
+describe('facts shared by the events of one place and day', () => {
+  it('are built once, frozen, and differ only in the time of day', () => {
+    const morning = provider.contextFor(eventAt('2026-03-02T01:00:00Z', inJayapura));
+    const evening = provider.contextFor(eventAt('2026-03-02T12:00:00Z', inJayapura));
+    expect(evening.culturalFactors).toBe(morning.culturalFactors);
+    expect(evening.regionalContext).toBe(morning.regionalContext);
+    expect(Object.isFrozen(morning.culturalFactors) && Object.isFrozen(morning.regionalContext) && Object.isFrozen(morning.geographicContext)).toBe(true);
+    expect([morning.localTime, evening.localTime]).toEqual(['2026-03-02T10:00:00.000+09:00', '2026-03-02T21:00:00.000+09:00']);
+    expect([morning.businessHours, evening.businessHours]).toEqual([true, false]);
+  });
+
+  it('are not shared across days or places', () => {
+    const monday = provider.contextFor(eventAt('2026-03-02T03:00:00Z', inJayapura));
+    const tuesday = provider.contextFor(eventAt('2026-03-03T03:00:00Z', inJayapura));
+    const jakarta = provider.contextFor(eventAt('2026-03-02T03:00:00Z', { data: null }));
+    expect(tuesday.regionalContext).not.toBe(monday.regionalContext);
+    expect(tuesday.regionalContext).toMatchObject({ localDate: '2026-03-03' });
+    expect(jakarta.regionalContext).not.toBe(monday.regionalContext);
+  });
+
+  it('take the time from the caller when it has it, instead of parsing the event', () => {
+    const event = eventAt('2026-03-02T03:00:00Z', inJayapura);
+    const at = Date.parse('2026-03-02T13:30:00Z');
+    expect(provider.contextFor(event, at).localTime).toBe('2026-03-02T22:30:00.000+09:00');
+  });
+});
