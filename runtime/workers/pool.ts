@@ -3,12 +3,11 @@ import type { ResourceLimits } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { Logger } from 'pino';
 import type { ResolvedConfig } from '../../config/schema.ts';
-import { systemClock } from '../clock/index.ts';
 import { ErrorCodes, StokcerdasError } from '../errors.ts';
 import type { Invoker } from '../pipeline/invoke.ts';
-import type { HandlerCall } from '../pipeline/types.ts';
-import type { HandlerContext } from '../plugins/types.ts';
-import { rebuildError, type HandleTask, type LogRecord, type WorkerResult, type WorkerTask } from './protocol.ts';
+import { LaneBoard } from './lanes.ts';
+import type { WorkerResult, WorkerTask } from './protocol.ts';
+import { closedError, createSend, type CallCounts } from './send.ts';
 import { Slots } from './slots.ts';
 import { validateWorkerModules, type WorkerModuleCheck } from './validate.ts';
 
@@ -36,8 +35,10 @@ export interface WorkerPoolStats {
   failed: number;
   /** the thread died under the task (exit, uncaught error, out of memory) and was replaced */
   crashed: number;
-  /** stopped by call.signal (timeouts): the thread was terminated and replaced */
+  /** stopped by call.signal (timeouts): a running one's thread was terminated and replaced */
   aborted: number;
+  /** sent again because the thread they waited on died before they started (not a failure) */
+  resent: number;
 }
 
 export interface WorkerPool {
@@ -49,6 +50,8 @@ export interface WorkerPool {
 }
 
 const BOOTSTRAP = fileURLToPath(new URL('./bootstrap.mjs', import.meta.url));
+/** one task running on a thread and one waiting behind it */
+const TASKS_PER_THREAD = 2;
 
 /**
  * One piscina pool per host (DESIGN §1, issue 4). Worker-mode calls go through `invoker`: the
@@ -59,18 +62,27 @@ export async function createWorkerInvoker(options: WorkerPoolOptions): Promise<W
   const { workers } = options.config;
   const logger = options.logger.child({ component: 'workers' });
   const maxThreads = Math.max(1, workers.maxThreads);
+  const capacity = maxThreads + workers.maxQueue;
+  const board = new LaneBoard(capacity);
   const pool = new Piscina<WorkerTask, WorkerResult>({
     filename: BOOTSTRAP,
     minThreads: Math.min(workers.minThreads, maxThreads),
     maxThreads,
     idleTimeout: workers.idleTimeoutMs,
+    // a second task waits on each thread, so no thread idles while the main thread is busy
+    // between one result and the next task; the board keeps a dying thread from taking it along
+    concurrentTasksPerWorker: TASKS_PER_THREAD,
+    workerData: board.shared,
+    // utilisation comes from the threads' own handler times (piscina's run time would count the
+    // wait behind the running task); skipping piscina's histograms saves main-thread work per task
+    recordTiming: false,
     // Slots keeps piscina's queue at or below maxQueue; the slack only absorbs threads that are
     // being replaced, so piscina never rejects a task with "queue at limit".
     maxQueue: workers.maxQueue + maxThreads,
     ...((options.resourceLimits ?? workers.resourceLimits) ? { resourceLimits: options.resourceLimits ?? workers.resourceLimits } : {}),
   });
-  const slots = new Slots(maxThreads + workers.maxQueue);
-  const counts = { completed: 0, failed: 0, crashed: 0, aborted: 0 };
+  const slots = new Slots(capacity);
+  const counts: CallCounts = { completed: 0, failed: 0, crashed: 0, aborted: 0, resent: 0, busyMs: 0 };
   let closed = false;
 
   // a thread that dies while idle (a stray timer throwing after its task finished) has no task to
@@ -80,78 +92,51 @@ export async function createWorkerInvoker(options: WorkerPoolOptions): Promise<W
     logger.error({ err }, 'a worker thread died outside any task; the pool replaces it');
   });
 
-  const run = (task: WorkerTask, signal?: AbortSignal) => pool.run(task, signal ? { signal } : {});
-
-  const invoker: Invoker = async (call, ctx) => {
-    const binding = call.binding;
-    if (closed) throw new StokcerdasError(ErrorCodes.WORKER_FAILED, `${binding.key}: the worker pool is closed`, { handler: binding.key });
-    if (!binding.pluginFile) {
-      throw new StokcerdasError(
-        ErrorCodes.WORKER_FAILED,
-        `${binding.key}: mode 'worker' needs the plugin's module file (define the plugin with definePlugin() in a module of its own)`,
-        { handler: binding.key },
-      );
-    }
-    await slots.acquire(call.signal);
-    let result: WorkerResult;
-    try {
-      result = await run(handleTask(call, ctx, toUrl(binding.pluginFile)), call.signal);
-    } catch (err) {
-      throw threadFailure(err, call);
-    } finally {
-      slots.release();
-    }
-    replay(result.logs, ctx.logger);
-    if (!result.ok) {
-      counts.failed++;
-      throw rebuildError(result.error ?? { name: 'Error', message: 'worker handler failed' }, binding.key);
-    }
-    counts.completed++;
-    for (const p of result.publishes) call.outbox.push(p);
+  /** a task handed to piscina is queued until its handler starts, waiting on a thread included */
+  const usage = () => {
+    const running = board.running();
+    return { queueSize: slots.inUse - running + slots.waiting, waiting: slots.waiting, running };
   };
 
-  /** piscina rejected: either our abort (timeout) or the thread died under the task. */
-  const threadFailure = (err: unknown, call: HandlerCall): unknown => {
-    if (call.signal.aborted) {
-      counts.aborted++;
-      return call.signal.reason ?? err;
+  const terminating = new Set<Promise<unknown>>();
+  const send = createSend({ pool, board, slots, counts, logger, isClosed: () => closed, terminating });
+
+  const invoker: Invoker = (call, ctx) => {
+    const binding = call.binding;
+    if (closed) return Promise.reject(closedError(binding.key));
+    if (!binding.pluginFile) {
+      return Promise.reject(
+        new StokcerdasError(
+          ErrorCodes.WORKER_FAILED,
+          `${binding.key}: mode 'worker' needs the plugin's module file (define the plugin with definePlugin() in a module of its own)`,
+          { handler: binding.key },
+        ),
+      );
     }
-    if ((err as Error)?.name === 'DataCloneError') {
-      // not a crash: the call could not be sent (a value in the event or options is not plain data)
-      counts.failed++;
-      return new StokcerdasError(ErrorCodes.WORKER_FAILED, `${call.binding.key}: the call cannot be sent to a worker thread: ${(err as Error).message}`, { handler: call.binding.key }, { cause: err });
-    }
-    counts.crashed++;
-    const cause = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-    const first = call.events[0];
-    logger.error(
-      { err, handler: call.binding.key, eventId: call.events.length === 1 ? first?.id : undefined, batchSize: call.events.length > 1 ? call.events.length : undefined, type: first?.type, tenant: first?.tenantid, correlationId: first?.correlationid },
-      'worker thread died while running a handler; the pool replaces it',
-    );
-    return new StokcerdasError(
-      ErrorCodes.WORKER_FAILED,
-      `${call.binding.key}: the worker thread died while running this handler (${cause}); the pool replaces the thread and the delivery follows its retry policy`,
-      { handler: call.binding.key, code: (err as { code?: unknown })?.code },
-      { cause: err },
-    );
+    const file = toUrl(binding.pluginFile);
+    const signal = call.signal;
+    const lane = slots.acquire(signal);
+    return typeof lane === 'number' ? send(call, ctx, file, lane, signal) : lane.then((l) => send(call, ctx, file, l, signal));
   };
 
   return {
     invoker,
     validate: (bindings, optionsOf) =>
       validateWorkerModules(bindings, optionsOf, {
-        run: (task) => run(task, AbortSignal.timeout(options.validateTimeoutMs ?? 30_000)),
+        run: (task) => pool.run(task, { signal: AbortSignal.timeout(options.validateTimeoutMs ?? 30_000) }),
         timeoutMs: options.validateTimeoutMs ?? 30_000,
         toUrl,
       }),
     stats: () => ({
       threads: pool.threads.length,
       maxThreads,
-      utilisation: utilisation(pool, maxThreads),
-      queueSize: pool.queueSize + slots.waiting,
-      waiting: slots.waiting,
-      running: Math.min(slots.inUse, pool.threads.length),
-      ...counts,
+      utilisation: utilisation(counts.busyMs, pool.duration, maxThreads),
+      ...usage(),
+      completed: counts.completed,
+      failed: counts.failed,
+      crashed: counts.crashed,
+      aborted: counts.aborted,
+      resent: counts.resent,
     }),
     async close() {
       if (closed) return;
@@ -163,6 +148,10 @@ export async function createWorkerInvoker(options: WorkerPoolOptions): Promise<W
       const forced = new Promise<'timeout'>((resolve) => {
         timer = setTimeout(() => resolve('timeout'), deadline);
       });
+      // piscina 5.3.2's close() waits for every thread it counted at the start to report a task
+      // done; a thread still exiting from a timeout never does, and close() would sit out its
+      // 30 s closeTimeout. Let those exits land first.
+      await Promise.allSettled([...terminating]);
       const outcome = await Promise.race([pool.close().then(() => 'closed' as const), forced]);
       clearTimeout(timer);
       if (outcome === 'timeout') await pool.destroy();
@@ -170,42 +159,18 @@ export async function createWorkerInvoker(options: WorkerPoolOptions): Promise<W
   };
 }
 
-function handleTask(call: HandlerCall, ctx: HandlerContext, file: string): HandleTask {
-  const b = call.binding;
-  return {
-    kind: 'handle',
-    file,
-    plugin: b.plugin,
-    handler: b.handler,
-    key: b.key,
-    payload: b.batch ? call.events : call.events[0]!,
-    attempt: call.attempt,
-    options: b.options,
-    // virtual time (the fake bus) cannot tick on another thread: the handler sees dispatch time
-    ...(ctx.clock === systemClock ? {} : { frozenNow: ctx.clock.now() }),
-    logLevel: b.logger.level,
-  };
-}
-
-function replay(logs: LogRecord[], logger: Logger): void {
-  for (const r of logs) {
-    if (r.obj) logger[r.level](r.obj, r.msg);
-    else logger[r.level](r.msg ?? '');
-  }
-}
-
-/**
- * Thread time spent in tasks over the thread time available since the pool started. Computed here
- * because piscina 5.3.2's `utilization` divides its millisecond mean by 1000 once too often.
- */
-function utilisation(pool: Piscina, maxThreads: number): number {
-  const mean = pool.histogram.runTime?.mean;
-  const busyMs = Number.isFinite(mean) ? mean! * pool.completed : 0;
-  const availableMs = pool.duration * maxThreads;
+/** Handler time the threads reported over the thread time available since the pool started. */
+function utilisation(busyMs: number, sinceMs: number, maxThreads: number): number {
+  const availableMs = sinceMs * maxThreads;
   return availableMs > 0 ? Math.min(1, Math.round((busyMs / availableMs) * 1000) / 1000) : 0;
 }
 
+const urls = new Map<string, string>();
+
 /** Folder plugins carry a path, definePlugin notes a file:// URL; import() wants a URL. */
 function toUrl(file: string): string {
-  return file.startsWith('file:') ? file : pathToFileURL(file).href;
+  if (file.startsWith('file:')) return file;
+  let url = urls.get(file);
+  if (url === undefined) urls.set(file, (url = pathToFileURL(file).href));
+  return url;
 }

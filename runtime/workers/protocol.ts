@@ -36,6 +36,8 @@ export interface HandleTask {
   frozenNow?: number;
   /** the lowest level the handler's logger would write: records below it are not sent back */
   logLevel: string;
+  /** the task's lane on the pool's LaneBoard (absent when the task comes from a bare pool) */
+  lane?: number;
 }
 
 /** Import the module and find the handlers, without calling them (start-up validation). */
@@ -58,9 +60,13 @@ export interface SerializedError {
 
 export interface WorkerResult {
   ok: boolean;
+  /** the call was aborted before the task started: the handler never ran */
+  skipped?: boolean;
   error?: SerializedError;
   publishes: PublishRecord[];
   logs: LogRecord[];
+  /** how long the handler ran on the thread (the pool's utilisation) */
+  ms?: number;
 }
 
 export function serializeError(err: unknown): SerializedError {

@@ -4,34 +4,42 @@
  * "task queue at limit". The waiters are bounded too: each is a delivery the consumer already
  * holds unacked, so there are never more than the sum of the bindings' prefetch — the broker
  * keeps the rest. A waiter whose call is aborted (timeout) leaves the line at once.
+ *
+ * A slot is a number below `capacity`, so it doubles as the task's lane on the LaneBoard.
  */
-export class Slots {
-  private used = 0;
-  private readonly waiters: { grant(): void }[] = [];
+interface Waiter {
+  grant(slot: number): void;
+}
 
-  constructor(private readonly capacity: number) {}
+export class Slots {
+  private readonly free: number[];
+  private readonly waiters: Waiter[] = [];
+
+  constructor(private readonly capacity: number) {
+    // popped from the end: slot 0 first
+    this.free = Array.from({ length: capacity }, (_, i) => capacity - 1 - i);
+  }
 
   get inUse(): number {
-    return this.used;
+    return this.capacity - this.free.length;
   }
 
   get waiting(): number {
     return this.waiters.length;
   }
 
-  /** Resolves when a slot is taken; rejects with the signal's reason if it aborts first. */
-  acquire(signal?: AbortSignal): Promise<void> {
+  /**
+   * A free slot at once when there is one and nobody waits (no promise on the hot path); otherwise
+   * a promise of one, rejected with the signal's reason if the signal aborts first.
+   */
+  acquire(signal?: AbortSignal): number | Promise<number> {
     if (signal?.aborted) return Promise.reject(signal.reason);
-    if (this.used < this.capacity && this.waiters.length === 0) {
-      this.used++;
-      return Promise.resolve();
-    }
-    return new Promise<void>((resolve, reject) => {
-      const waiter = {
-        grant: () => {
+    if (this.waiters.length === 0 && this.free.length > 0) return this.free.pop()!;
+    return new Promise<number>((resolve, reject) => {
+      const waiter: Waiter = {
+        grant: (slot) => {
           signal?.removeEventListener('abort', onAbort);
-          this.used++;
-          resolve();
+          resolve(slot);
         },
       };
       const onAbort = () => {
@@ -44,8 +52,9 @@ export class Slots {
     });
   }
 
-  release(): void {
-    this.used--;
-    if (this.used < this.capacity) this.waiters.shift()?.grant();
+  release(slot: number): void {
+    const next = this.waiters.shift();
+    if (next) next.grant(slot);
+    else this.free.push(slot);
   }
 }

@@ -5,32 +5,57 @@
  * returned with the outcome; a handler error is returned too, never thrown, so its name, code and
  * stack survive (structured clone keeps neither a custom name nor a code).
  */
+import { performance } from 'node:perf_hooks';
+import { threadId, workerData } from 'node:worker_threads';
 import { ErrorCodes, StokcerdasError } from '../errors.ts';
 import type { HandlerDefinition, PluginDefinition } from '../plugins/types.ts';
+import { LaneBoard } from './lanes.ts';
 import { createWorkerContext } from './worker-context.ts';
 import { serializeError, type CheckTask, type HandleTask, type WorkerResult, type WorkerTask } from './protocol.ts';
 
 const modules = new Map<string, Promise<Record<string, unknown>>>();
 const handlers = new Map<string, HandlerDefinition>();
+const board = LaneBoard.attach(workerData);
+const SKIPPED: WorkerResult = { ok: false, skipped: true, publishes: [], logs: [] };
+const noop = () => {};
 
-export default async function runTask(task: WorkerTask): Promise<WorkerResult> {
-  return task.kind === 'check' ? check(task) : handle(task);
+// The pool may deliver a second task while one runs. Handlers still run one at a time: the
+// waiting task has not started, so if this thread dies the pool sends it again elsewhere.
+let previous: Promise<unknown> = Promise.resolve();
+
+export default function runTask(task: WorkerTask): Promise<WorkerResult> {
+  if (task.kind === 'check') return check(task);
+  const result = previous.then(() => handle(task));
+  previous = result.then(noop, noop);
+  return result;
 }
 
 async function handle(task: HandleTask): Promise<WorkerResult> {
+  const lane = board && task.lane !== undefined ? task.lane : undefined;
+  if (lane !== undefined) {
+    const start = board!.start(lane, threadId);
+    if (start === 'skip') return SKIPPED;
+    // this thread is being terminated for another call's timeout: wait for the end, and the pool
+    // sends this task again
+    if (start === 'doomed') return new Promise<never>(noop);
+  }
   const { ctx, publishes, logs } = createWorkerContext(task);
+  const started = performance.now();
   try {
     const definition = await findHandler(task.file, task.plugin, task.handler);
     await definition.handle(task.payload, ctx);
   } catch (err) {
-    return { ok: false, error: serializeError(err), publishes: [], logs: cloneable(logs) ? logs : [] };
+    return { ok: false, error: serializeError(err), publishes: [], logs: cloneable(logs) ? logs : [], ms: performance.now() - started };
+  } finally {
+    if (lane !== undefined) board!.finish(lane);
   }
+  const ms = performance.now() - started;
   // a handler's outbox must survive the trip back; say so here instead of failing inside piscina
-  if (!cloneable(publishes)) {
+  if (publishes.length > 0 && !cloneable(publishes)) {
     const err = new TypeError(`${task.key}: ctx.publish() data must be plain data (structured-cloneable) in worker mode`);
-    return { ok: false, error: serializeError(err), publishes: [], logs: [] };
+    return { ok: false, error: serializeError(err), publishes: [], logs: [], ms };
   }
-  return { ok: true, publishes, logs };
+  return { ok: true, publishes, logs, ms };
 }
 
 async function check(task: CheckTask): Promise<WorkerResult> {

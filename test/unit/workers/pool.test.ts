@@ -138,9 +138,10 @@ describe('worker invoker back-pressure', () => {
     try {
       const calls = Array.from({ length: 6 }, () => callOf(bindingOf(basics, 'slow', logger), [event('analytics.slow.requested', { ms: 60 })]));
       const done = calls.map((c) => pool.invoker(c, contextOf(c)));
-      await new Promise((r) => setTimeout(r, 30));
-      // one thread running + one queued in piscina; the other four wait for room
-      expect(pool.stats()).toMatchObject({ waiting: 4, queueSize: 5 });
+      // the thread may still be starting: nothing runs until it has imported the plugin
+      while (pool.stats().running === 0) await new Promise((r) => setTimeout(r, 5));
+      // one call running + one waiting behind it on the thread; the other four wait for room
+      expect(pool.stats()).toMatchObject({ running: 1, waiting: 4, queueSize: 5 });
       await Promise.all(done);
       expect(pool.stats()).toMatchObject({ completed: 6, failed: 0, waiting: 0, queueSize: 0 });
     } finally {

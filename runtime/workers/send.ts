@@ -1,0 +1,208 @@
+/**
+ * One worker-mode call, from its slot to its outcome. Kept apart from pool.ts, which wires the
+ * pool: this is the part that decides what a thread's death or an abort means for a call.
+ */
+import type { Piscina } from 'piscina';
+import type { Logger } from 'pino';
+import { systemClock } from '../clock/index.ts';
+import { ErrorCodes, StokcerdasError } from '../errors.ts';
+import type { HandlerCall } from '../pipeline/types.ts';
+import type { HandlerContext } from '../plugins/types.ts';
+import type { LaneBoard } from './lanes.ts';
+import { rebuildError, type HandleTask, type LogRecord, type WorkerResult, type WorkerTask } from './protocol.ts';
+import type { Slots } from './slots.ts';
+
+/** a call is sent again only when its thread died before it started; this stops a spawn loop */
+const MAX_RESENDS = 3;
+
+export interface CallCounts {
+  completed: number;
+  failed: number;
+  crashed: number;
+  aborted: number;
+  resent: number;
+  /** handler time reported by the threads, for the pool's utilisation */
+  busyMs: number;
+}
+
+export interface SendDeps {
+  pool: Piscina<WorkerTask, WorkerResult>;
+  board: LaneBoard;
+  slots: Slots;
+  counts: CallCounts;
+  logger: Logger;
+  isClosed(): boolean;
+  /** threads being terminated until they have exited (the pool waits for them before closing) */
+  terminating: Set<Promise<unknown>>;
+}
+
+export type Send = (call: HandlerCall, ctx: HandlerContext, file: string, lane: number, signal: AbortSignal) => Promise<void>;
+
+/**
+ * Settles on the worker's result, on the death of its thread, or at once when the call is aborted
+ * (a timeout): then a queued task is skipped, a running one's thread is terminated and replaced.
+ * A task whose thread died before it started (another call crashed or was terminated there) is
+ * sent again instead of failing: only the call that was running pays for a dying thread.
+ */
+export function createSend({ pool, board, slots, counts, logger, isClosed, terminating }: SendDeps): Send {
+  const terminate = (thread: number) => {
+    // piscina sees the exit, fails the thread's tasks and starts a replacement
+    for (const worker of pool.threads) {
+      if (worker.threadId !== thread) continue;
+      const exited: Promise<void> = worker.terminate().then(
+        () => void terminating.delete(exited),
+        () => void terminating.delete(exited),
+      );
+      terminating.add(exited);
+    }
+  };
+
+  const threadFailure = (err: unknown, call: HandlerCall): unknown => {
+    if ((err as Error)?.name === 'DataCloneError') {
+      // not a crash: the call could not be sent (a value in the event or options is not plain data)
+      counts.failed++;
+      return new StokcerdasError(ErrorCodes.WORKER_FAILED, `${call.binding.key}: the call cannot be sent to a worker thread: ${(err as Error).message}`, { handler: call.binding.key }, { cause: err });
+    }
+    counts.crashed++;
+    const cause = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    const first = call.events[0];
+    logger.error(
+      { err, handler: call.binding.key, eventId: call.events.length === 1 ? first?.id : undefined, batchSize: call.events.length > 1 ? call.events.length : undefined, type: first?.type, tenant: first?.tenantid, correlationId: first?.correlationid },
+      'worker thread died while running a handler; the pool replaces it',
+    );
+    return new StokcerdasError(
+      ErrorCodes.WORKER_FAILED,
+      `${call.binding.key}: the worker thread died while running this handler (${cause}); the pool replaces the thread and the delivery follows its retry policy`,
+      { handler: call.binding.key, code: (err as { code?: unknown })?.code },
+      { cause: err },
+    );
+  };
+
+  const shared: Shared = { pool, board, slots, counts, isClosed, terminate, threadFailure };
+  return (call, ctx, file, lane, signal) => {
+    if (signal.aborted) {
+      // aborted between the slot's grant and now
+      slots.release(lane);
+      return Promise.reject(signal.reason);
+    }
+    return new WorkerCall(shared, call, ctx, handleTask(call, ctx, file, lane), signal).settled;
+  };
+}
+
+interface Shared extends Pick<SendDeps, 'pool' | 'board' | 'slots' | 'counts' | 'isClosed'> {
+  terminate(thread: number): void;
+  threadFailure(err: unknown, call: HandlerCall): unknown;
+}
+
+/**
+ * One call in flight. A class rather than a handful of closures: this runs for every worker-mode
+ * delivery, and the main thread's time per call is what the pool's speed-up is made of.
+ */
+class WorkerCall {
+  readonly settled: Promise<void>;
+  private resolve!: () => void;
+  private reject!: (err: unknown) => void;
+  private resends = 0;
+  private readonly lane: number;
+
+  constructor(
+    private readonly shared: Shared,
+    private readonly call: HandlerCall,
+    private readonly ctx: HandlerContext,
+    private readonly task: HandleTask,
+    private readonly signal: AbortSignal,
+  ) {
+    this.lane = task.lane!;
+    this.settled = new Promise<void>((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+    signal.addEventListener('abort', this, { once: true });
+    this.send();
+  }
+
+  /** The signal's 'abort' (EventTarget calls handleEvent on a listener object). */
+  handleEvent(): void {
+    const { board, counts, terminate } = this.shared;
+    counts.aborted++;
+    const thread = board.cancel(this.lane);
+    if (thread !== 0) terminate(thread);
+    this.reject(this.signal.reason);
+  }
+
+  private send(): void {
+    this.shared.board.queue(this.lane);
+    this.shared.pool.run(this.task).then(
+      (result) => this.onResult(result),
+      (err: unknown) => this.onRejected(err),
+    );
+  }
+
+  /** The lane is reused only once piscina is done with the task, whatever the caller saw. */
+  private release(): void {
+    this.signal.removeEventListener('abort', this);
+    this.shared.board.free(this.lane);
+    this.shared.slots.release(this.lane);
+  }
+
+  private onResult(result: WorkerResult): void {
+    const { counts } = this.shared;
+    this.release();
+    counts.busyMs += result.ms ?? 0;
+    if (this.signal.aborted) return;
+    // reading ctx.logger builds a child logger: only when there is something to replay
+    if (result.logs.length > 0) replay(result.logs, this.ctx.logger);
+    if (result.ok) {
+      counts.completed++;
+      for (const p of result.publishes) this.call.outbox.push(p);
+      this.resolve();
+    } else {
+      counts.failed++;
+      this.reject(rebuildError(result.error ?? { name: 'Error', message: 'worker handler failed' }, this.call.binding.key));
+    }
+  }
+
+  private onRejected(err: unknown): void {
+    const { board, counts, isClosed, threadFailure } = this.shared;
+    const neverStarted = board.neverStarted(this.lane);
+    // its thread died before the handler started (another call crashed or timed out there)
+    if (neverStarted && !this.signal.aborted && !isClosed() && this.resends < MAX_RESENDS && (err as Error)?.name !== 'DataCloneError') {
+      this.resends++;
+      counts.resent++;
+      this.send();
+      return;
+    }
+    this.release();
+    if (this.signal.aborted) return;
+    this.reject(neverStarted && isClosed() ? closedError(this.call.binding.key) : threadFailure(err, this.call));
+  }
+}
+
+export function closedError(key: string): StokcerdasError {
+  return new StokcerdasError(ErrorCodes.WORKER_FAILED, `${key}: the worker pool is closed`, { handler: key });
+}
+
+function handleTask(call: HandlerCall, ctx: HandlerContext, file: string, lane: number): HandleTask {
+  const b = call.binding;
+  return {
+    kind: 'handle',
+    file,
+    plugin: b.plugin,
+    handler: b.handler,
+    key: b.key,
+    payload: b.batch ? call.events : call.events[0]!,
+    attempt: call.attempt,
+    options: b.options,
+    // virtual time (the fake bus) cannot tick on another thread: the handler sees dispatch time
+    ...(ctx.clock === systemClock ? {} : { frozenNow: ctx.clock.now() }),
+    logLevel: b.logger.level,
+    lane,
+  };
+}
+
+function replay(logs: LogRecord[], logger: Logger): void {
+  for (const r of logs) {
+    if (r.obj) logger[r.level](r.obj, r.msg);
+    else logger[r.level](r.msg ?? '');
+  }
+}
