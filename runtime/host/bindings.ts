@@ -46,8 +46,9 @@ export async function startBindings(input: StartBindingsInput): Promise<Pausable
       logger: input.logger.child({ handler: b.key }),
     };
     input.stats.register(handler);
-    // a batch only fills by size if that many deliveries can be unacked and running at once
-    const floor = b.batch?.size ?? 0;
+    // a batch fills by size only if that many deliveries can be unacked and running at once; room
+    // for two lets one fill while the one before it runs (a worker batch would otherwise wait alone)
+    const floor = 2 * (b.batch?.size ?? 0);
     const entry = byQueue.get(queue) ?? { handlers: [], prefetch: 0, concurrency: 0 };
     entry.handlers.push(handler);
     entry.prefetch = Math.max(entry.prefetch, b.prefetch, floor);
