@@ -32,7 +32,7 @@ export class Publisher implements OutboxPublisher {
   constructor(private readonly deps: PublisherDeps) {}
 
   /** `<prefix>.<domain exchange>` per event type: looked up on every publish */
-  private readonly exchanges = new Map<string, string | undefined>();
+  private readonly exchanges = new Map<string, string>();
 
   /** Builds, validates and encodes; throws EVENT_INVALID before anything is sent. */
   prepare(type: string, data: unknown, options?: PublishOptions): { event: StokEvent; message: OutgoingMessage } {
