@@ -128,22 +128,25 @@ function median(results: LoopResult[]): LoopResult {
   return [...results].sort((a, b) => a.msgsPerSec - b.msgsPerSec)[Math.floor((results.length - 1) / 2)];
 }
 
-/** A sliding publish window: at most `size` publishes awaiting their confirm. */
-function windowGate(size: number) {
+/**
+ * Sends `sentAt.length` messages with at most `window` awaiting their confirm, stamping each send
+ * time; `send(i, confirmed)` publishes message i and calls `confirmed` on its confirm.
+ */
+export async function sendWindowed(sentAt: Float64Array, window: number, send: (i: number, confirmed: () => void) => void): Promise<void> {
   let open = 0;
   let wake: (() => void) | undefined;
-  return {
-    async acquire() {
-      while (open >= size) await new Promise<void>((r) => (wake = r));
-      open++;
-    },
-    release() {
-      open--;
-      const w = wake;
-      wake = undefined;
-      w?.();
-    },
+  const confirmed = () => {
+    open--;
+    const w = wake;
+    wake = undefined;
+    w?.();
   };
+  for (let i = 0; i < sentAt.length; i++) {
+    while (open >= window) await new Promise<void>((r) => (wake = r));
+    open++;
+    sentAt[i] = performance.now();
+    send(i, confirmed);
+  }
 }
 
 export async function runRaw(s: LoopSettings, queue: string, coalesced = false): Promise<LoopResult> {
@@ -183,15 +186,12 @@ export async function runRaw(s: LoopSettings, queue: string, coalesced = false):
     });
     return await measureWarm(s, async (sentAt, onHandled) => {
       handled = onHandled;
-      const gate = windowGate(s.window);
-      for (let i = 0; i < sentAt.length; i++) {
-        await gate.acquire();
-        sentAt[i] = performance.now();
+      await sendWindowed(sentAt, s.window, (i, confirmed) => {
         pub.publish('', queue, payload, { persistent: true, messageId: String(i), contentType: 'application/cloudevents+json' }, (err) => {
           if (err) throw err;
-          gate.release();
+          confirmed();
         });
-      }
+      });
     });
   } finally {
     const admin = await conn.createChannel();
@@ -213,16 +213,13 @@ export async function runTransport(s: LoopSettings, queue: string): Promise<Loop
     });
     return await measureWarm(s, async (sentAt, onHandled) => {
       handled = onHandled;
-      const gate = windowGate(s.window);
-      for (let i = 0; i < sentAt.length; i++) {
-        await gate.acquire();
-        sentAt[i] = performance.now();
+      await sendWindowed(sentAt, s.window, (i, confirmed) => {
         transport
           .publish({ exchange: '', routingKey: queue, body: payload, properties: { messageId: String(i), contentType: 'application/cloudevents+json' } })
-          .then(() => gate.release(), (err: unknown) => {
+          .then(confirmed, (err: unknown) => {
             throw err;
           });
-      }
+      });
     });
   } finally {
     await transport.close();

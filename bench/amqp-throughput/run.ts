@@ -14,7 +14,7 @@ import amqp from 'amqplib';
 import { createHost, definePlugin } from 'stokcerdas';
 import { silentLogger } from '../../runtime/observability/logger.ts';
 import { deleteByPrefix } from '../../test/support/broker.ts';
-import { measureWarm, runRaw, type LoopResult, type LoopSettings } from './raw.ts';
+import { measureWarm, runRaw, sendWindowed, type LoopResult, type LoopSettings } from './raw.ts';
 
 const url = process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 const soak = process.env.BENCH_SOAK === '1';
@@ -50,26 +50,18 @@ async function runRuntime(s: LoopSettings, prefix: string, onRss?: (handled: num
   try {
     const result = await measureWarm(s, async (sentAt, handled) => {
       handledCallback = handled;
-      let open = 0;
-      let wake: (() => void) | undefined;
-      for (let i = 0; i < sentAt.length; i++) {
-        while (open >= s.window) await new Promise<void>((r) => (wake = r));
-        open++;
-        sentAt[i] = performance.now();
+      await sendWindowed(sentAt, s.window, (i, confirmed) => {
         host.publish('inventory.stock.level.changed', payload(i)).then(
           (e) => {
             if (i === 0) bodyBytes = Buffer.byteLength(JSON.stringify(e).replace(/,"context":\{.*\}\}$/, '}'));
-            open--;
-            const w = wake;
-            wake = undefined;
-            w?.();
+            confirmed();
           },
           (err) => {
             console.error(err);
             process.exit(1);
           },
         );
-      }
+      });
     });
     return { ...result, bodyBytes };
   } finally {
