@@ -10,7 +10,7 @@ import { DLQ_OPTIONS, runDlqCommand } from './dlq/index.ts';
 import { createHost } from './host/host.ts';
 import { httpConfigProblems } from './http/index.ts';
 import { createLogger } from './observability/logger.ts';
-import { loadPlugins, resolveBindings, scaffoldPlugin } from './plugins/index.ts';
+import { loadPlugins, resolveBindings, scaffoldPlugin, type LoadedPlugin, type PluginProblem, type ResolvedBinding } from './plugins/index.ts';
 import { prefixed } from './topology/names.ts';
 import { selectTransportKind } from './transport/index.ts';
 
@@ -96,7 +96,9 @@ async function check(config: ResolvedConfig, filepath: string | undefined): Prom
   const bound = resolveBindings(plugins, config, { ignorePlugins: problems.map((p) => p.plugin) });
   // the rules createHost applies beyond the schema (http.token beyond loopback)
   const configProblems = httpConfigProblems(config.http).map((message) => ({ error: { code: ErrorCodes.CONFIG_INVALID, message } }));
-  const all = [...configProblems, ...problems, ...bound.problems];
+  const broken = new Set([...problems, ...bound.problems].map((p) => p.plugin));
+  const workerProblems = await checkWorkerModules(config, plugins, bound.bindings.filter((b) => b.enabled && !broken.has(b.plugin)));
+  const all = [...configProblems, ...problems, ...bound.problems, ...workerProblems];
   console.log(`config: ${filepath ?? '(defaults, no config file)'}`);
   console.log(`transport: ${selectTransportKind(config)}`);
   console.log(`plugins: ${plugins.length} loaded, bindings: ${bound.bindings.length}`);
@@ -107,6 +109,27 @@ async function check(config: ResolvedConfig, filepath: string | undefined): Prom
   }
   console.log('ok: no problems found');
   return 0;
+}
+
+/**
+ * What host.start() does before setup() (issue 4 §1): import each worker-mode module once on a
+ * worker thread, so a module that loads here but not there fails `check` too. One thread is
+ * enough; piscina is loaded only when a handler runs in worker mode.
+ */
+async function checkWorkerModules(config: ResolvedConfig, plugins: LoadedPlugin[], bindings: ResolvedBinding[]): Promise<PluginProblem[]> {
+  if (!bindings.some((b) => b.mode === 'worker')) return [];
+  const { createWorkerInvoker } = await import('./workers/index.ts');
+  const pool = await createWorkerInvoker({
+    // nothing is delivered: a thread still stuck in an import is destroyed after a short wait
+    config: { workers: { ...config.workers, minThreads: 1, maxThreads: 1 }, shutdown: { drainTimeoutMs: 1_000 } },
+    logger: createLogger({ level: 'warn' }),
+  });
+  try {
+    const options = new Map(plugins.map((p) => [p.name, p.options]));
+    return await pool.validate(bindings, (name) => options.get(name));
+  } finally {
+    await pool.close();
+  }
 }
 
 async function listPlugins(config: ResolvedConfig): Promise<number> {

@@ -48,7 +48,8 @@ export async function validateWorkerModules(
         ...(file ? { file } : {}),
         error: new StokcerdasError(code, `${label}: ${message}`, { plugin, handlers }, cause === undefined ? undefined : { cause }),
       });
-    const names = handlers.map((h) => `"${h}"`).join(', ');
+    // keyed like `bindings` in the config, so the message points at what to override or disable
+    const names = handlers.map((h) => `"${plugin}/${h}"`).join(', ');
     if (!file) {
       problem(
         ErrorCodes.PLUGIN_INVALID,

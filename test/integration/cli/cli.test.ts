@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -54,6 +54,17 @@ async function workdir(config: Record<string, unknown>): Promise<string> {
   return dir;
 }
 
+/** A folder plugin `plugins/<name>/index.mjs` with one worker-mode handler; `prelude` runs at import. */
+async function workerPlugin(cwd: string, name: string, handler: string, prelude = ''): Promise<void> {
+  await mkdir(join(cwd, 'plugins', name), { recursive: true });
+  const source = `import { isMainThread } from 'node:worker_threads';
+${prelude}
+export default { name: '${name}', version: '1.0.0', handlers: {
+  ${handler}: { subscribe: { routingKeys: ['inventory.stock.level.changed'] }, mode: 'worker', async handle() {} },
+} };`;
+  await writeFile(join(cwd, 'plugins', name, 'index.mjs'), source);
+}
+
 describe('stokcerdas CLI', () => {
   it('start logs ready with the counts, and SIGTERM stops it cleanly', async () => {
     const cwd = await workdir({ plugins: { dir: join(ROOT, 'test/fixtures/plugins/good') }, http: { enabled: false } });
@@ -72,6 +83,26 @@ describe('stokcerdas CLI', () => {
     expect(result.stderr).toContain('STOKCERDAS_PLUGIN_NAME_MISMATCH');
     expect(result.stderr).toContain('STOKCERDAS_PLUGIN_LOAD_FAILED');
     expect(result.stderr).toMatch(/problems found/);
+  });
+
+  it('check imports worker-mode plugins on a worker thread and passes the good ones', async () => {
+    const cwd = await workdir({ plugins: { dir: 'plugins' } });
+    await workerPlugin(cwd, 'worker-good', 'count');
+    const result = await run(['check'], { cwd });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('plugins: 1 loaded, bindings: 1');
+    expect(result.stdout).toContain('ok: no problems found');
+  });
+
+  it('check fails on a worker plugin that loads on the main thread but not on a worker thread, naming it and the cause', async () => {
+    const cwd = await workdir({ plugins: { dir: 'plugins' } });
+    await workerPlugin(cwd, 'worker-good', 'count');
+    await workerPlugin(cwd, 'worker-broken', 'never', `if (!isMainThread) throw new Error('this module refuses to load on a worker thread');`);
+    const result = await run(['check'], { cwd });
+    expect(result.code).toBe(1);
+    const lines = result.stderr.split('\n').filter((l) => l.startsWith('✗'));
+    expect(lines).toEqual([expect.stringMatching(/^✗ \[STOKCERDAS_PLUGIN_LOAD_FAILED\] plugin "worker-broken" \(plugins\/worker-broken\/index\.mjs\).*"worker-broken\/never".*refuses to load on a worker thread/)]);
+    expect(result.stderr).toContain('1 problem found');
   });
 
   it('check reports an invalid config by path and exits 1', async () => {
