@@ -11,7 +11,7 @@
  *   BENCH_THREADS=1 prints CPU ms per thread name (main vs V8/libuv helpers) to stderr
  *   BENCH_ROUNDS=3 alternates raw/transport order per round and reports each side's median run
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import amqp from 'amqplib';
@@ -149,11 +149,26 @@ export async function sendWindowed(sentAt: Float64Array, window: number, send: (
   }
 }
 
-export async function runRaw(s: LoopSettings, queue: string, coalesced = false): Promise<LoopResult> {
+/**
+ * How the raw client routes and labels its messages. `default`: straight to the queue through the
+ * default exchange with two properties, the cheapest thing a broker can do. `topic`: what the
+ * runtime asks of the broker — a durable topic exchange, a queue with a dead-letter exchange, and
+ * the properties DESIGN §4 mirrors (messageId, type, timestamp, correlationId, priority, expiration,
+ * appId) — so the difference to the runtime is the runtime's own node-side work.
+ */
+export type RawRoute = 'default' | 'topic';
+
+export async function runRaw(s: LoopSettings, queue: string, coalesced = false, route: RawRoute = 'default'): Promise<LoopResult> {
   const conn = await amqp.connect(s.url);
   try {
     const admin = await conn.createChannel();
-    await admin.assertQueue(queue, { durable: true });
+    const exchange = route === 'topic' ? `${queue}.events` : '';
+    const routingKey = route === 'topic' ? 'inventory.stock.level.changed' : queue;
+    await admin.assertQueue(queue, { durable: true, arguments: route === 'topic' ? { 'x-dead-letter-exchange': `${queue}.dlx` } : {} });
+    if (route === 'topic') {
+      await admin.assertExchange(exchange, 'topic', { durable: true });
+      await admin.bindQueue(queue, exchange, routingKey);
+    }
     const pub = await conn.createConfirmChannel();
     const sub = await conn.createChannel();
     await sub.prefetch(s.prefetch);
@@ -187,7 +202,16 @@ export async function runRaw(s: LoopSettings, queue: string, coalesced = false):
     return await measureWarm(s, async (sentAt, onHandled) => {
       handled = onHandled;
       await sendWindowed(sentAt, s.window, (i, confirmed) => {
-        pub.publish('', queue, payload, { persistent: true, messageId: String(i), contentType: 'application/cloudevents+json' }, (err) => {
+        const options: amqp.Options.Publish = { persistent: true, messageId: String(i), contentType: 'application/cloudevents+json' };
+        if (route === 'topic') {
+          options.type = routingKey;
+          options.timestamp = Math.floor(Date.now() / 1000);
+          options.correlationId = randomUUID();
+          options.priority = 5;
+          options.expiration = '1800000';
+          options.appId = 'bench';
+        }
+        pub.publish(exchange, routingKey, payload, options, (err) => {
           if (err) throw err;
           confirmed();
         });
@@ -196,6 +220,7 @@ export async function runRaw(s: LoopSettings, queue: string, coalesced = false):
   } finally {
     const admin = await conn.createChannel();
     await admin.deleteQueue(queue).catch(() => {});
+    if (route === 'topic') await admin.deleteExchange(`${queue}.events`).catch(() => {});
     await conn.close().catch(() => {});
   }
 }
