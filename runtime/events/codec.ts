@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { PoisonMessageError } from '../errors.ts';
 import type { Delivery, OutgoingMessage } from '../transport/contract.ts';
 import type { CloudEventWire, PublishOptions } from './types.ts';
-import { describeIssues, type SchemaRegistry } from './schemas.ts';
+import type { SchemaRegistry } from './schemas.ts';
 
 /** DESIGN §4: structured-mode CloudEvents 1.0 on the wire. */
 export const CLOUDEVENTS_CONTENT_TYPE = 'application/cloudevents+json';
@@ -109,14 +109,8 @@ export function decodeDelivery(delivery: Delivery, registry: SchemaRegistry, now
   }
   const record = body as Record<string, unknown>;
   const event = 'specversion' in record ? checkCloudEvent(record) : wrapPlain(record, delivery, registry, now);
-  const schema = registry.get(event.type);
-  if (schema) {
-    const result = schema.safeParse(event.data);
-    if (!result.success) {
-      const problems = describeIssues(result.error.issues);
-      throw new PoisonMessageError(`event ${event.id} of type ${event.type} fails its schema: ${problems.join('; ')}`, problems);
-    }
-  }
+  const problems = registry.problemsOf(event.type, event.data);
+  if (problems) throw new PoisonMessageError(`event ${event.id} of type ${event.type} fails its schema: ${problems.join('; ')}`, problems);
   return event;
 }
 

@@ -1,4 +1,5 @@
 import { z, type ZodType } from 'zod';
+import { compileCheck, type FastCheck } from './fast-check.ts';
 
 /**
  * Payload schemas for the seed's domain events. A type with a schema is "known": a plain JSON body
@@ -120,13 +121,27 @@ export const domainEventSchemas: Record<string, ZodType> = {
 /** Known event types and their payload schemas: the seed's, plus what plugins contribute. */
 export class SchemaRegistry {
   private readonly schemas = new Map<string, ZodType>();
+  /** a predicate per schema it could be compiled for (see fast-check.ts), null where zod alone decides */
+  private readonly checks = new Map<string, FastCheck | null>();
 
   constructor(initial: Record<string, ZodType> = domainEventSchemas) {
-    for (const [type, schema] of Object.entries(initial)) this.schemas.set(type, schema);
+    for (const [type, schema] of Object.entries(initial)) this.register(type, schema);
   }
 
   register(type: string, schema: ZodType): void {
     this.schemas.set(type, schema);
+    this.checks.set(type, compileCheck(schema) ?? null);
+  }
+
+  /**
+   * Undefined when `data` fits the type's schema (or the type has none); else every problem, as
+   * `data.path: message`. Runs on every publish and delivery: a valid payload never reaches zod.
+   */
+  problemsOf(type: string, data: unknown): string[] | undefined {
+    const check = this.checks.get(type);
+    if (check === undefined || (check !== null && check(data))) return undefined;
+    const result = this.schemas.get(type)!.safeParse(data);
+    return result.success ? undefined : describeIssues(result.error.issues);
   }
 
   has(type: string): boolean {

@@ -2,7 +2,7 @@ import { StokcerdasError, ErrorCodes } from '../errors.ts';
 import type { Clock } from '../clock/index.ts';
 import type { ContextProvider } from '../context/provider.ts';
 import { buildEvent, toMessage } from '../events/codec.ts';
-import { describeIssues, type SchemaRegistry } from '../events/schemas.ts';
+import type { SchemaRegistry } from '../events/schemas.ts';
 import type { CloudEventWire, ExtensionValue, PublishOptions, StokEvent } from '../events/types.ts';
 import type { OutgoingMessage, Transport } from '../transport/contract.ts';
 import { exchangeForType } from '../topology/domains.ts';
@@ -37,16 +37,8 @@ export class Publisher implements OutboxPublisher {
   /** Builds, validates and encodes; throws EVENT_INVALID before anything is sent. */
   prepare(type: string, data: unknown, options?: PublishOptions): { event: StokEvent; message: OutgoingMessage } {
     const { deps } = this;
-    const schema = deps.registry.get(type);
-    if (schema) {
-      const result = schema.safeParse(data);
-      if (!result.success) {
-        throw new StokcerdasError(ErrorCodes.EVENT_INVALID, `cannot publish ${type}: ${describeIssues(result.error.issues).join('; ')}`, {
-          type,
-          problems: describeIssues(result.error.issues),
-        });
-      }
-    }
+    const problems = deps.registry.problemsOf(type, data);
+    if (problems) throw new StokcerdasError(ErrorCodes.EVENT_INVALID, `cannot publish ${type}: ${problems.join('; ')}`, { type, problems });
     const exchange = options?.exchange === undefined ? this.exchangeOf(type) : prefixed(deps.prefix, options.exchange);
     if (options) checkOptions(type, options);
     const now = deps.clock.now();
