@@ -110,11 +110,26 @@ export class ZoneClock {
     return { dn, minuteOfDay: Math.floor((wallMs - dn * DAY_MS) / MINUTE_MS), offset, wallMs };
   }
 
+  /** the last second formatted, up to and including its `.`, and its offset: events come many a second */
+  private formattedSecond = Number.NaN;
+  private formattedOffset = 0;
+  private secondText = '';
+  private offsetText = '';
+
   /** RFC 3339 local time with offset, e.g. `2026-03-02T16:59:00.000+09:00`. */
   format(ts: number): string {
     const offset = this.offsetMinutes(ts);
-    const wall = new Date(ts + offset * MINUTE_MS).toISOString();
-    return wall.slice(0, -1) + formatOffset(offset);
+    const wall = Math.floor(ts + offset * MINUTE_MS);
+    const second = Math.floor(wall / 1000);
+    if (second !== this.formattedSecond || offset !== this.formattedOffset) {
+      // toISOString ends in `.sssZ` for every year, including the six-digit ones
+      this.secondText = new Date(second * 1000).toISOString().slice(0, -4);
+      this.offsetText = formatOffset(offset);
+      this.formattedSecond = second;
+      this.formattedOffset = offset;
+    }
+    const ms = wall - second * 1000;
+    return this.secondText + (ms < 10 ? '00' : ms < 100 ? '0' : '') + ms + this.offsetText;
   }
 }
 
