@@ -21,7 +21,7 @@ export function buildEvent(type: string, data: unknown, input: BuildEventInput):
     id: input.id ?? randomUUID(),
     source: input.source,
     type,
-    time: input.time === undefined ? new Date(input.now).toISOString() : toRfc3339(input.time),
+    time: input.time === undefined ? isoOf(input.now) : toRfc3339(input.time),
     datacontenttype: 'application/json',
     data,
   };
@@ -31,6 +31,18 @@ export function buildEvent(type: string, data: unknown, input: BuildEventInput):
   if (input.causationId) event.causationid = input.causationId;
   if (input.traceparent) event.traceparent = input.traceparent;
   return event;
+}
+
+let isoMs = Number.NaN;
+let isoText = '';
+
+/** `new Date(ms).toISOString()`, remembered for the last millisecond: a busy publisher stamps many events in one */
+function isoOf(ms: number): string {
+  if (ms !== isoMs) {
+    isoText = new Date(ms).toISOString();
+    isoMs = ms;
+  }
+  return isoText;
 }
 
 function toRfc3339(time: string | number | Date): string {
