@@ -6,7 +6,9 @@
  * isolation — a thread that dies takes both tasks down, and a timeout must terminate the right
  * thread — unless the main thread knows, without asking the thread, whether a task has started
  * and on which thread. This board tells it: a task that never started is sent again and a task
- * aborted before it started is skipped, so only the running call pays for a dying thread.
+ * aborted before it started is skipped, so only the running call pays for a dying thread. A task
+ * waiting behind a thread that is stuck in a long handler is moved (mover.ts): the same
+ * compare-exchange the thread's start uses decides whether it runs there or is sent elsewhere.
  *
  * One lane per task handed to piscina; a lane is reused only after piscina settled its task.
  * Imported by both sides: it must not pull in piscina.
@@ -18,6 +20,8 @@ const RUNNING = 2;
 const CANCELLED = 3;
 /** the handler returned; the result is on its way back */
 const FINISHED = 4;
+/** sent again on another lane while queued: the worker skips it (kept apart from CANCELLED, which means aborted) */
+const MOVED = 5;
 
 /** threads being terminated: a worker on this list starts nothing more */
 const DOOMED_SLOTS = 16;
@@ -49,6 +53,18 @@ export class LaneBoard {
 
   free(lane: number): void {
     Atomics.store(this.cells, lane * 2, FREE);
+  }
+
+  isQueued(lane: number): boolean {
+    return Atomics.load(this.cells, lane * 2) === QUEUED;
+  }
+
+  /**
+   * Takes a queued task back from the thread it waits on; false when the thread started it first.
+   * Exactly one side wins the lane, so the task runs on its thread or is sent again, never both.
+   */
+  move(lane: number): boolean {
+    return Atomics.compareExchange(this.cells, lane * 2, QUEUED, MOVED) === QUEUED;
   }
 
   /** The task never ran a line of the handler: safe to send again after its thread died. */
@@ -84,7 +100,7 @@ export class LaneView {
     this.doomedFrom = cells.length - DOOMED_SLOTS;
   }
 
-  /** Claims the lane for this thread, unless the task was cancelled or the thread is being terminated. */
+  /** Claims the lane for this thread, unless the task was cancelled or moved, or the thread is being terminated. */
   start(lane: number, thread: number): LaneStart {
     for (let i = this.doomedFrom; i < this.cells.length; i++) if (Atomics.load(this.cells, i) === thread) return 'doomed';
     Atomics.store(this.cells, lane * 2 + 1, thread);

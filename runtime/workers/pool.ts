@@ -6,6 +6,7 @@ import type { ResolvedConfig } from '../../config/schema.ts';
 import { ErrorCodes, StokcerdasError } from '../errors.ts';
 import type { Invoker } from '../pipeline/invoke.ts';
 import { LaneBoard } from './lanes.ts';
+import { MOVE_GRACE_MS, Mover } from './mover.ts';
 import type { WorkerResult, WorkerTask } from './protocol.ts';
 import { closedError, createSend, type CallCounts } from './send.ts';
 import { Slots } from './slots.ts';
@@ -18,6 +19,8 @@ export interface WorkerPoolOptions {
   resourceLimits?: ResourceLimits;
   /** how long importing one plugin module on a worker may take at start (default 30 s) */
   validateTimeoutMs?: number;
+  /** tests only: how long a task may wait behind a busy thread before it is moved (MOVE_GRACE_MS) */
+  moveGraceMs?: number;
 }
 
 export interface WorkerPoolStats {
@@ -39,6 +42,8 @@ export interface WorkerPoolStats {
   aborted: number;
   /** sent again because the thread they waited on died before they started (not a failure) */
   resent: number;
+  /** moved, before they started, off a thread busy with another handler to one with nothing to do */
+  moved: number;
 }
 
 export interface WorkerPool {
@@ -82,8 +87,12 @@ export async function createWorkerInvoker(options: WorkerPoolOptions): Promise<W
     ...((options.resourceLimits ?? workers.resourceLimits) ? { resourceLimits: options.resourceLimits ?? workers.resourceLimits } : {}),
   });
   const slots = new Slots(capacity);
-  const counts: CallCounts = { completed: 0, failed: 0, crashed: 0, aborted: 0, resent: 0, busyMs: 0 };
+  const counts: CallCounts = { completed: 0, failed: 0, crashed: 0, aborted: 0, resent: 0, moved: 0, busyMs: 0 };
   let closed = false;
+  const mover = new Mover(
+    { pool, maxThreads, board, slots, graceMs: options.moveGraceMs ?? MOVE_GRACE_MS, isClosed: () => closed, onMove: () => void counts.moved++ },
+    capacity,
+  );
 
   // a thread that dies while idle (a stray timer throwing after its task finished) has no task to
   // fail: piscina emits it here, and an unhandled 'error' would take the whole host down
@@ -95,11 +104,11 @@ export async function createWorkerInvoker(options: WorkerPoolOptions): Promise<W
   /** a task handed to piscina is queued until its handler starts, waiting on a thread included */
   const usage = () => {
     const running = board.running();
-    return { queueSize: slots.inUse - running + slots.waiting, waiting: slots.waiting, running };
+    return { queueSize: slots.inUse - running - mover.abandoned + slots.waiting, waiting: slots.waiting, running };
   };
 
   const terminating = new Set<Promise<unknown>>();
-  const send = createSend({ pool, board, slots, counts, logger, isClosed: () => closed, terminating });
+  const send = createSend({ pool, board, slots, mover, counts, logger, isClosed: () => closed, terminating });
 
   const invoker: Invoker = (call, ctx) => {
     const binding = call.binding;
@@ -137,10 +146,12 @@ export async function createWorkerInvoker(options: WorkerPoolOptions): Promise<W
       crashed: counts.crashed,
       aborted: counts.aborted,
       resent: counts.resent,
+      moved: counts.moved,
     }),
     async close() {
       if (closed) return;
       closed = true;
+      mover.stop();
       // the host has drained its consumers already; anything still running past the deadline is
       // stuck, and a stuck thread must not keep the process alive
       const deadline = options.config.shutdown?.drainTimeoutMs ?? 30_000;

@@ -60,7 +60,7 @@ export interface SerializedError {
 
 export interface WorkerResult {
   ok: boolean;
-  /** the call was aborted before the task started: the handler never ran */
+  /** the call was aborted or moved before the task started: the handler never ran here */
   skipped?: boolean;
   error?: SerializedError;
   publishes: PublishRecord[];

@@ -2,6 +2,7 @@
  * One worker-mode call, from its slot to its outcome. Kept apart from pool.ts, which wires the
  * pool: this is the part that decides what a thread's death or an abort means for a call.
  */
+import { performance } from 'node:perf_hooks';
 import type { Piscina } from 'piscina';
 import type { Logger } from 'pino';
 import { systemClock } from '../clock/index.ts';
@@ -9,6 +10,7 @@ import { ErrorCodes, StokcerdasError } from '../errors.ts';
 import type { HandlerCall } from '../pipeline/types.ts';
 import type { HandlerContext } from '../plugins/types.ts';
 import type { LaneBoard } from './lanes.ts';
+import type { Movable, Mover } from './mover.ts';
 import { rebuildError, type HandleTask, type LogRecord, type WorkerResult, type WorkerTask } from './protocol.ts';
 import type { Slots } from './slots.ts';
 
@@ -21,6 +23,8 @@ export interface CallCounts {
   crashed: number;
   aborted: number;
   resent: number;
+  /** moved off a thread busy with another handler to one with nothing to do, before they started */
+  moved: number;
   /** handler time reported by the threads, for the pool's utilisation */
   busyMs: number;
 }
@@ -29,6 +33,7 @@ export interface SendDeps {
   pool: Piscina<WorkerTask, WorkerResult>;
   board: LaneBoard;
   slots: Slots;
+  mover: Mover;
   counts: CallCounts;
   logger: Logger;
   isClosed(): boolean;
@@ -44,7 +49,7 @@ export type Send = (call: HandlerCall, ctx: HandlerContext, file: string, lane: 
  * A task whose thread died before it started (another call crashed or was terminated there) is
  * sent again instead of failing: only the call that was running pays for a dying thread.
  */
-export function createSend({ pool, board, slots, counts, logger, isClosed, terminating }: SendDeps): Send {
+export function createSend({ pool, board, slots, mover, counts, logger, isClosed, terminating }: SendDeps): Send {
   const terminate = (thread: number) => {
     // piscina sees the exit, fails the thread's tasks and starts a replacement
     for (const worker of pool.threads) {
@@ -78,7 +83,7 @@ export function createSend({ pool, board, slots, counts, logger, isClosed, termi
     );
   };
 
-  const shared: Shared = { pool, board, slots, counts, isClosed, terminate, threadFailure };
+  const shared: Shared = { pool, board, slots, mover, counts, isClosed, terminate, threadFailure };
   return (call, ctx, file, lane, signal) => {
     if (signal.aborted) {
       // aborted between the slot's grant and now
@@ -89,7 +94,7 @@ export function createSend({ pool, board, slots, counts, logger, isClosed, termi
   };
 }
 
-interface Shared extends Pick<SendDeps, 'pool' | 'board' | 'slots' | 'counts' | 'isClosed'> {
+interface Shared extends Pick<SendDeps, 'pool' | 'board' | 'slots' | 'mover' | 'counts' | 'isClosed'> {
   terminate(thread: number): void;
   threadFailure(err: unknown, call: HandlerCall): unknown;
 }
@@ -97,19 +102,24 @@ interface Shared extends Pick<SendDeps, 'pool' | 'board' | 'slots' | 'counts' | 
 /**
  * One call in flight. A class rather than a handful of closures: this runs for every worker-mode
  * delivery, and the main thread's time per call is what the pool's speed-up is made of.
+ *
+ * Once moved (mover.ts) a call has two tasks in piscina: the skipped copy on the lane it left and
+ * the live one on `lane`. Only the live one's outcome counts; the other only gives its lane back.
  */
-class WorkerCall {
+class WorkerCall implements Movable {
   readonly settled: Promise<void>;
+  queuedAt = 0;
+  moves = 0;
   private resolve!: () => void;
   private reject!: (err: unknown) => void;
   private resends = 0;
-  private readonly lane: number;
+  private lane: number;
 
   constructor(
     private readonly shared: Shared,
     private readonly call: HandlerCall,
     private readonly ctx: HandlerContext,
-    private readonly task: HandleTask,
+    private task: HandleTask,
     private readonly signal: AbortSignal,
   ) {
     this.lane = task.lane!;
@@ -130,22 +140,42 @@ class WorkerCall {
     this.reject(this.signal.reason);
   }
 
+  /** The abort listener stays: the timeout clock runs from the call's start, wherever it runs. */
+  moveTo(lane: number): void {
+    this.moves++;
+    this.lane = lane;
+    this.task = { ...this.task, lane };
+    this.send();
+  }
+
   private send(): void {
-    this.shared.board.queue(this.lane);
-    this.shared.pool.run(this.task).then(
-      (result) => this.onResult(result),
-      (err: unknown) => this.onRejected(err),
+    const { board, mover, pool } = this.shared;
+    const lane = this.lane;
+    board.queue(lane);
+    this.queuedAt = performance.now();
+    mover.queued(lane, this);
+    pool.run(this.task).then(
+      (result) => this.onResult(result, lane),
+      (err: unknown) => this.onRejected(err, lane),
     );
   }
 
-  /** The lane is reused only once piscina is done with the task, whatever the caller saw. */
-  private release(): void {
-    this.signal.removeEventListener('abort', this);
-    this.shared.board.free(this.lane);
-    this.shared.slots.release(this.lane);
+  /** The lane is reused only once piscina is done with its task, whatever the caller saw. */
+  private free(lane: number): void {
+    const { board, mover, slots } = this.shared;
+    board.free(lane);
+    mover.settled(lane, lane !== this.lane);
+    slots.release(lane);
   }
 
-  private onResult(result: WorkerResult): void {
+  private release(): void {
+    this.signal.removeEventListener('abort', this);
+    this.free(this.lane);
+  }
+
+  private onResult(result: WorkerResult, lane: number): void {
+    // the copy a move left behind, skipped by its thread
+    if (lane !== this.lane) return this.free(lane);
     const { counts } = this.shared;
     this.release();
     counts.busyMs += result.ms ?? 0;
@@ -162,7 +192,9 @@ class WorkerCall {
     }
   }
 
-  private onRejected(err: unknown): void {
+  private onRejected(err: unknown, lane: number): void {
+    // the copy a move left behind: its thread died before reaching it, which is no failure of this call
+    if (lane !== this.lane) return this.free(lane);
     const { board, counts, isClosed, threadFailure } = this.shared;
     const neverStarted = board.neverStarted(this.lane);
     // its thread died before the handler started (another call crashed or timed out there)

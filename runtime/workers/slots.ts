@@ -52,6 +52,11 @@ export class Slots {
     });
   }
 
+  /** A free slot only when nobody waits for one: a moved call must not jump the line. */
+  tryAcquire(): number | undefined {
+    return this.waiters.length === 0 ? this.free.pop() : undefined;
+  }
+
   release(slot: number): void {
     const next = this.waiters.shift();
     if (next) next.grant(slot);
