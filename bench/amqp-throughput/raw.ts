@@ -158,7 +158,18 @@ export async function sendWindowed(sentAt: Float64Array, window: number, send: (
  */
 export type RawRoute = 'default' | 'topic';
 
-export async function runRaw(s: LoopSettings, queue: string, coalesced = false, route: RawRoute = 'default'): Promise<LoopResult> {
+export interface RawOptions {
+  /** ack `multiple` once per 50 deliveries (TIPS.md), as the runtime's consumer does */
+  coalesced?: boolean;
+  route?: RawRoute;
+  /**
+   * Each message a CloudEvent built and `JSON.stringify`d on publish and `JSON.parse`d on delivery
+   * (the least any client of a JSON wire format does), instead of one prebuilt buffer never read.
+   */
+  json?: boolean;
+}
+
+export async function runRaw(s: LoopSettings, queue: string, { coalesced = false, route = 'default', json = false }: RawOptions = {}): Promise<LoopResult> {
   const conn = await amqp.connect(s.url);
   try {
     const admin = await conn.createChannel();
@@ -177,9 +188,10 @@ export async function runRaw(s: LoopSettings, queue: string, coalesced = false, 
     let unacked = 0;
     let tail: NodeJS.Timeout | undefined;
     let last: amqp.ConsumeMessage | undefined;
+    const pad = 'x'.repeat(Math.max(0, s.bodyBytes - 463));
     await sub.consume(queue, (msg) => {
       if (!msg) return;
-      handled(Number(msg.properties.messageId));
+      handled(json ? (JSON.parse(msg.content.toString('utf8')) as { data: { seq: number } }).data.seq : Number(msg.properties.messageId));
       if (!coalesced) return sub.ack(msg);
       last = msg;
       if (++unacked >= 50) {
@@ -211,7 +223,8 @@ export async function runRaw(s: LoopSettings, queue: string, coalesced = false, 
           options.expiration = '1800000';
           options.appId = 'bench';
         }
-        pub.publish(exchange, routingKey, payload, options, (err) => {
+        const content = json ? Buffer.from(JSON.stringify(cloudEvent(i, pad))) : payload;
+        pub.publish(exchange, routingKey, content, options, (err) => {
           if (err) throw err;
           confirmed();
         });
@@ -223,6 +236,25 @@ export async function runRaw(s: LoopSettings, queue: string, coalesced = false, 
     if (route === 'topic') await admin.deleteExchange(`${queue}.events`).catch(() => {});
     await conn.close().catch(() => {});
   }
+}
+
+/** the shape the runtime sends: envelope, the payload the runtime bench publishes, context extensions */
+function cloudEvent(i: number, pad: string) {
+  return {
+    specversion: '1.0',
+    id: randomUUID(),
+    source: 'bench',
+    type: 'inventory.stock.level.changed',
+    time: new Date().toISOString(),
+    datacontenttype: 'application/json',
+    data: { productId: `SKU-${i % 500}`, locationId: 'WH-JKT', previousLevel: 20, newLevel: 19, quantityChanged: -1, tenantId: 't1', seq: i, pad },
+    tenantid: 't1',
+    indotimezone: 'Asia/Jakarta',
+    indozone: 'WIB',
+    indobusinesshours: true,
+    indoramadan: false,
+    indoseasonal: '1',
+  };
 }
 
 export async function runTransport(s: LoopSettings, queue: string): Promise<LoopResult> {
@@ -268,7 +300,7 @@ async function main(): Promise<void> {
   const tag = randomBytes(4).toString('hex');
   const only = process.env.BENCH_ONLY; // 'raw' | 'transport': one side alone, for a CPU profile
   if (only === 'raw' || only === 'transport') {
-    const result = only === 'raw' ? await runRaw(settings, `bench.amqp-throughput.raw.${tag}`, coalesced) : await runTransport(settings, `bench.amqp-throughput.transport.${tag}`);
+    const result = only === 'raw' ? await runRaw(settings, `bench.amqp-throughput.raw.${tag}`, { coalesced }) : await runTransport(settings, `bench.amqp-throughput.transport.${tag}`);
     console.log(JSON.stringify({ bench: 'amqp-throughput', messages, only, [only]: result }));
     return;
   }
@@ -279,7 +311,7 @@ async function main(): Promise<void> {
   for (let r = 0; r < rounds; r++) {
     const order = r % 2 === 0 ? ['raw', 'transport'] : ['transport', 'raw'];
     for (const side of order) {
-      if (side === 'raw') raws.push(await runRaw(settings, `bench.amqp-throughput.raw.${tag}.${r}`, coalesced));
+      if (side === 'raw') raws.push(await runRaw(settings, `bench.amqp-throughput.raw.${tag}.${r}`, { coalesced }));
       else transports.push(await runTransport(settings, `bench.amqp-throughput.transport.${tag}.${r}`));
     }
   }

@@ -3,10 +3,12 @@
  * decode, schema, enrich, dedupe, timeout → no-op handler → coalesced ack) in one process run, same
  * settings: persistent ~1 KiB JSON, prefetch 200, publish window 1000. Prints ONE JSON line with
  * msgs/s, p50/p99 publish-to-handle latency, node CPU µs per message, peak RSS and the ratios.
- * Three raw sides: the issue's baseline (default exchange, an ack per message), the same with
+ * Four raw sides: the issue's baseline (default exchange, an ack per message), the same with
  * coalesced acks, and `rawSameRoute` — raw amqplib asking the broker for what the runtime asks
  * (topic exchange, dead-letter queue, DESIGN §4's properties, coalesced acks) — whose ratios
- * (`ratiosVsSameRoute`) isolate the runtime's node-side cost from the broker's.
+ * (`ratiosVsSameRoute`) isolate the runtime's node-side cost from the broker's; and
+ * `rawSameRouteJson`, the same plus a JSON CloudEvent serialised and parsed per message, the least
+ * any client of this wire format does.
  *
  *   node --import tsx bench/amqp-throughput/run.ts [messages]        (default 50 000)
  *   BENCH_SOAK=1 node --import tsx bench/amqp-throughput/run.ts      (1 000 000 through the runtime, RSS sampled)
@@ -98,10 +100,12 @@ if (soak) {
   await cleanup(prefix, [`${prefix}.bench.noop`]);
 } else {
   const rawQueue = `bench-raw-${tag}`;
-  const raw = await runRaw(settings, rawQueue, false);
-  const rawCoalesced = await runRaw(settings, `${rawQueue}-c`, true);
+  const raw = await runRaw(settings, rawQueue);
+  const rawCoalesced = await runRaw(settings, `${rawQueue}-c`, { coalesced: true });
   // the same broker work as the runtime (topic exchange, dead-letter queue, DESIGN §4's properties, coalesced acks)
-  const rawSameRoute = await runRaw(settings, `${rawQueue}-t`, true, 'topic');
+  const rawSameRoute = await runRaw(settings, `${rawQueue}-t`, { coalesced: true, route: 'topic' });
+  // and the same, with a JSON CloudEvent built, serialised and parsed per message: the floor for any JSON client
+  const rawSameRouteJson = await runRaw(settings, `${rawQueue}-j`, { coalesced: true, route: 'topic', json: true });
   const prefix = `bench-rt-${tag}`;
   const runtime = await runRuntime(settings, prefix);
   console.log(
@@ -112,6 +116,7 @@ if (soak) {
       raw,
       rawCoalescedAcks: rawCoalesced,
       rawSameRoute,
+      rawSameRouteJson,
       runtime,
       ratios: {
         throughput: ratio(runtime.msgsPerSec, raw.msgsPerSec),
@@ -125,8 +130,13 @@ if (soak) {
         cpuPerMsg: ratio(runtime.cpuUsPerMsg, rawSameRoute.cpuUsPerMsg),
         p99: ratio(runtime.p99Ms, rawSameRoute.p99Ms),
       },
+      ratiosVsSameRouteJson: {
+        throughput: ratio(runtime.msgsPerSec, rawSameRouteJson.msgsPerSec),
+        cpuPerMsg: ratio(runtime.cpuUsPerMsg, rawSameRouteJson.cpuUsPerMsg),
+        p99: ratio(runtime.p99Ms, rawSameRouteJson.p99Ms),
+      },
     }),
   );
-  await cleanup(prefix, [rawQueue, `${rawQueue}-c`, `${rawQueue}-t`]);
+  await cleanup(prefix, [rawQueue, `${rawQueue}-c`, `${rawQueue}-t`, `${rawQueue}-j`]);
 }
 process.exit(0);
