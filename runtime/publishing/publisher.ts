@@ -78,9 +78,11 @@ export class Publisher implements OutboxPublisher {
     } catch (err) {
       return Promise.reject(err);
     }
+    // the callback holds the event alone while the confirm is awaited (a publish window of them)
+    const event = prepared.event;
     return this.deps.transport.publish(prepared.message).then(() => {
-      this.announce(prepared.event);
-      return prepared.event;
+      this.announce(event);
+      return event;
     });
   }
 

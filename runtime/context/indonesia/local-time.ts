@@ -115,11 +115,15 @@ export class ZoneClock {
   private formattedOffset = 0;
   private secondText = '';
   private offsetText = '';
+  /** and the last whole result: events published in one millisecond share it (it is held as long as they are) */
+  private formattedWall = Number.NaN;
+  private formatted = '';
 
   /** RFC 3339 local time with offset, e.g. `2026-03-02T16:59:00.000+09:00`. */
   format(ts: number): string {
     const offset = this.offsetMinutes(ts);
     const wall = Math.floor(ts + offset * MINUTE_MS);
+    if (wall === this.formattedWall && offset === this.formattedOffset) return this.formatted;
     const second = Math.floor(wall / 1000);
     if (second !== this.formattedSecond || offset !== this.formattedOffset) {
       // toISOString ends in `.sssZ` for every year, including the six-digit ones
@@ -129,7 +133,9 @@ export class ZoneClock {
       this.formattedOffset = offset;
     }
     const ms = wall - second * 1000;
-    return this.secondText + (ms < 10 ? '00' : ms < 100 ? '0' : '') + ms + this.offsetText;
+    this.formattedWall = wall;
+    this.formatted = this.secondText + (ms < 10 ? '00' : ms < 100 ? '0' : '') + ms + this.offsetText;
+    return this.formatted;
   }
 }
 
