@@ -23,7 +23,7 @@ export interface ConsumerDeps {
  */
 class Session {
   readonly coalescer: AckCoalescer;
-  private waiting: Array<{ msg: ConsumeMessage; t: Tracked }> = [];
+  private waiting: Array<{ msg: ConsumeMessage; t: Tracked } | undefined> = [];
   private waitHead = 0;
   consumerTag: string | undefined;
 
@@ -46,7 +46,9 @@ class Session {
 
   next(): { msg: ConsumeMessage; t: Tracked } | undefined {
     if (this.waitHead >= this.waiting.length) return undefined;
-    const item = this.waiting[this.waitHead++];
+    const item = this.waiting[this.waitHead];
+    // taken: the slot lets go of the message (the same reason as in AckCoalescer.advance)
+    this.waiting[this.waitHead++] = undefined;
     if (this.waitHead > 256 && this.waitHead * 2 > this.waiting.length) {
       this.waiting = this.waiting.slice(this.waitHead);
       this.waitHead = 0;

@@ -1,5 +1,7 @@
 // No broker needed: the coalescer is checked against a model of RabbitMQ's ack rules
 // (rabbit_channel:collect_acks), which is what decides whether a channel survives.
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import type { Message } from 'amqplib';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AckCoalescer, type Settler } from '../../../runtime/transport/amqp/ack-coalescer.ts';
@@ -109,4 +111,30 @@ describe('ack coalescing (model of RabbitMQ ack rules)', () => {
       expect(ch.settled).toEqual(expected);
     }
   });
+
+  it('lets go of the deliveries it has passed, so settled messages do not outlive the next scavenge', async () => {
+    v8.setFlagsFromString('--expose-gc');
+    const gc = vm.runInNewContext('gc') as () => void;
+    const ch = new ModelChannel();
+    const c = new AckCoalescer(ch, 1_000, 10_000); // no flush while the test runs
+    // in a function of its own, so no register of this async test still holds the last delivery
+    const deliverAll = () => {
+      const refs: WeakRef<Message>[] = [];
+      for (let tag = 1; tag <= 200; tag++) {
+        const t = c.track(ch.deliver(tag));
+        refs.push(new WeakRef(t.msg));
+        c.settle(t, tag % 10 === 0 ? 'reject' : 'ack');
+      }
+      return refs;
+    };
+    const refs = deliverAll();
+    // the last ack-pending delivery (199) is still needed: it is the tag `multiple` will name
+    await new Promise((r) => setTimeout(r, 0));
+    gc();
+    const alive = refs.filter((r) => r.deref() !== undefined).map((r) => r.deref()!.fields.deliveryTag);
+    expect(alive).toEqual([199]);
+    c.flush();
+    expect(ch.settled.size).toBe(200);
+  });
 });
+
