@@ -4,12 +4,15 @@ import { ErrorCodes, StokcerdasError, isStokcerdasError } from '../../errors.ts'
 import type { OutgoingMessage } from '../contract.ts';
 import { NOT_FOUND, notFoundTarget, replyCode, transportClosed, unknownExchange } from './errors.ts';
 import { toPublishOptions } from './properties.ts';
+import { Unconfirmed } from './unconfirmed.ts';
 import type { TopologyRegistry } from './topology.ts';
 
 interface Pending {
   message: OutgoingMessage;
   resolve(): void;
   reject(err: unknown): void;
+  /** the channel it was sent on and awaits a confirm from; unset once confirmed or failed over */
+  awaiting?: ChannelState;
 }
 
 interface ChannelState {
@@ -17,8 +20,7 @@ interface ChannelState {
   connection: ChannelModel;
   /** the error the broker closed the channel with (set before amqplib fails the unconfirmed) */
   error?: unknown;
-  /** sent, not yet confirmed, in publish order */
-  pending: Set<Pending>;
+  pending: Unconfirmed<ChannelState, Pending>;
 }
 
 export interface PublisherDeps {
@@ -63,7 +65,8 @@ export class Publisher {
       await channel.close().catch(() => {});
       return;
     }
-    const state: ChannelState = { channel, connection, pending: new Set() };
+    const state = { channel, connection } as ChannelState;
+    state.pending = new Unconfirmed(state);
     channel.on('error', (err: unknown) => {
       state.error = err;
       this.deps.logger?.warn({ err }, 'amqp publisher channel closed by the broker');
@@ -191,7 +194,7 @@ export class Publisher {
     try {
       // built per send, not kept: up to a publish window of these would otherwise wait for confirms
       state.channel.publish(exchange, routingKey, body, toPublishOptions(properties), (err: unknown) => {
-        if (!state.pending.delete(p)) return; // already failed over by onChannelClose
+        if (!state.pending.take(p)) return; // already failed over by onChannelClose
         this.inflight--;
         if (!err) {
           this.reopenFailures = 0;
@@ -203,7 +206,7 @@ export class Publisher {
       });
     } catch (err) {
       // amqplib throws synchronously once the channel is closing: try again on the next one
-      state.pending.delete(p);
+      state.pending.take(p);
       this.inflight--;
       this.hold(p);
       this.deps.logger?.debug({ err }, 'publish on a closing channel re-buffered');
@@ -245,8 +248,7 @@ export class Publisher {
     // amqplib 0.10.9 fails the unconfirmed on close with `while (cb = unconfirmed.shift())`, which
     // stops at the first slot already confirmed out of order (null): the callbacks after it never
     // run and their publishes would hang forever (amqp-node/amqplib#191, fixed upstream in #846)
-    const orphans = [...state.pending];
-    state.pending.clear();
+    const orphans = state.pending.drain();
     for (const p of orphans) {
       this.inflight--;
       this.onFailed(p, state, new Error('channel closed'));
