@@ -5,7 +5,15 @@ import type { HandlerCall, HandlerMiddleware, PipelineHooks } from './types.ts';
 
 /** (handler, event id) already handled → skip it (the delivery is acked); remembered only after success. */
 export function dedupe(store: DedupeStore, hooks: PipelineHooks): HandlerMiddleware {
-  const keyOf = (call: HandlerCall, event: StokEvent) => `${call.binding.key}|${event.id}`;
+  // `handler|` made once per handler: the store keeps a key per event for a day, and a key built
+  // whole would copy the handler's name into each one
+  const prefixes = new Map<string, string>();
+  const keyOf = (call: HandlerCall, event: StokEvent) => {
+    const handler = call.binding.key;
+    let prefix = prefixes.get(handler);
+    if (prefix === undefined) prefixes.set(handler, (prefix = `${handler}|`));
+    return prefix + event.id;
+  };
 
   const remember = (call: HandlerCall): MaybePromise<void> => {
     let waits: Promise<void>[] | undefined;
