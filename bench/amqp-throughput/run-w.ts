@@ -1,0 +1,142 @@
+/**
+ * Issue 3 §8: raw amqplib and the full runtime (host → CloudEvent → confirm channel → broker →
+ * decode, schema, enrich, dedupe, timeout → no-op handler → coalesced ack) in one process run, same
+ * settings: persistent ~1 KiB JSON, prefetch 200, publish window 1000. Prints ONE JSON line with
+ * msgs/s, p50/p99 publish-to-handle latency, node CPU µs per message, peak RSS and the ratios.
+ * Four raw sides: the issue's baseline (default exchange, an ack per message), the same with
+ * coalesced acks, and `rawSameRoute` — raw amqplib asking the broker for what the runtime asks
+ * (topic exchange, dead-letter queue, DESIGN §4's properties, coalesced acks) — whose ratios
+ * (`ratiosVsSameRoute`) isolate the runtime's node-side cost from the broker's; and
+ * `rawSameRouteJson`, the same plus a JSON CloudEvent serialised and parsed per message, the least
+ * any client of this wire format does.
+ *
+ *   node --import tsx bench/amqp-throughput/run.ts [messages]        (default 50 000)
+ *   BENCH_SOAK=1 node --import tsx bench/amqp-throughput/run.ts      (1 000 000 through the runtime, RSS sampled)
+ *   RABBITMQ_URL=amqp://…                                            (default the local broker)
+ *   BENCH_WARMUP=5000                                                (untimed messages first, each side; 0: cold)
+ */
+import { randomBytes } from 'node:crypto';
+import amqp from 'amqplib';
+import { createHost, definePlugin } from 'stokcerdas';
+import { silentLogger } from '../../runtime/observability/logger.ts';
+import { deleteByPrefix } from '../../test/support/broker.ts';
+import { measureWarm, runRaw, sendWindowed, type LoopResult, type LoopSettings } from './raw.ts';
+
+const url = process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+const soak = process.env.BENCH_SOAK === '1';
+const messages = Number(process.argv[2] ?? process.env.BENCH_MESSAGES ?? (soak ? 1_000_000 : 50_000));
+const settings: LoopSettings = { url, messages, prefetch: 200, window: Number(process.env.W ?? 1000), bodyBytes: 1024, warmup: Number(process.env.BENCH_WARMUP ?? 5_000) };
+
+const pad = 'x'.repeat(542); // the CloudEvent envelope and context extensions bring the body to 1 KiB, as raw's
+const payload = (i: number) => ({ productId: `SKU-${i % 500}`, locationId: 'WH-JKT', previousLevel: 20, newLevel: 19, quantityChanged: -1, tenantId: 't1', seq: i, pad });
+
+/** The whole runtime with a no-op inline handler; `onRss` sees RSS every 100 000 messages (soak). */
+async function runRuntime(s: LoopSettings, prefix: string, onRss?: (handled: number, rssMb: number) => void): Promise<LoopResult & { bodyBytes: number }> {
+  let handledCallback: (i: number) => void = () => {};
+  let count = 0;
+  let bodyBytes = 0;
+  const plugin = definePlugin({
+    name: 'bench',
+    version: '1.0.0',
+    handlers: {
+      noop: {
+        subscribe: { routingKeys: ['inventory.stock.level.changed'] },
+        handle(event) {
+          handledCallback(event.data.seq);
+          if (onRss && ++count % 100_000 === 0) onRss(count, process.memoryUsage.rss() / 2 ** 20);
+        },
+      },
+    },
+  });
+  const host = createHost(
+    { broker: { url, prefix, prefetch: s.prefetch, concurrency: Number(process.env.BENCH_CONCURRENCY ?? s.prefetch) }, http: { enabled: false }, retry: { maxAttempts: 1 } },
+    { plugins: [plugin], logger: silentLogger },
+  );
+  await host.start();
+  try {
+    const result = await measureWarm(s, async (sentAt, handled) => {
+      handledCallback = handled;
+      await sendWindowed(sentAt, s.window, (i, confirmed) => {
+        host.publish('inventory.stock.level.changed', payload(i)).then(
+          (e) => {
+            if (i === 0) bodyBytes = Buffer.byteLength(JSON.stringify(e).replace(/,"context":\{.*\}\}$/, '}'));
+            confirmed();
+          },
+          (err) => {
+            console.error(err);
+            process.exit(1);
+          },
+        );
+      });
+    });
+    return { ...result, bodyBytes };
+  } finally {
+    await host.stop();
+  }
+}
+
+/** the raw queues by name, and everything the runtime declared under its prefix */
+async function cleanup(prefix: string, queues: string[]) {
+  const conn = await amqp.connect(url);
+  const ch = await conn.createChannel();
+  for (const q of queues) await ch.deleteQueue(q).catch(() => undefined);
+  await conn.close();
+  await deleteByPrefix(url, prefix);
+}
+
+const tag = randomBytes(3).toString('hex');
+const ratio = (a: number, b: number) => Math.round((a / b) * 1000) / 1000;
+if (soak) {
+  const samples: { handled: number; rssMb: number }[] = [];
+  const prefix = `bench-soak-${tag}`;
+  const r = await runRuntime(settings, prefix, (handled, rssMb) => samples.push({ handled, rssMb: Math.round(rssMb) }));
+  const first = samples[0]!.rssMb;
+  const last = samples[samples.length - 1]!.rssMb;
+  console.log(JSON.stringify({ bench: 'amqp-soak', date: new Date().toISOString().slice(0, 10), messages, runtime: r, rssAt100kMb: first, rssAtEndMb: last, rssGrowth: ratio(last, first), samples }));
+  await cleanup(prefix, [`${prefix}.bench.noop`]);
+} else if (process.env.BENCH_ONLY === 'runtime') {
+  const prefix = `bench-rt-${tag}`;
+  console.log(JSON.stringify({ bench: 'amqp-throughput-runtime-only', messages, runtime: await runRuntime(settings, prefix) }));
+  await cleanup(prefix, [`${prefix}.bench.noop`]);
+} else {
+  const rawQueue = `bench-raw-${tag}`;
+  const raw = await runRaw(settings, rawQueue);
+  const rawCoalesced = await runRaw(settings, `${rawQueue}-c`, { coalesced: true });
+  // the same broker work as the runtime (topic exchange, dead-letter queue, DESIGN §4's properties, coalesced acks)
+  const rawSameRoute = await runRaw(settings, `${rawQueue}-t`, { coalesced: true, route: 'topic' });
+  // and the same, with a JSON CloudEvent built, serialised and parsed per message: the floor for any JSON client
+  const rawSameRouteJson = await runRaw(settings, `${rawQueue}-j`, { coalesced: true, route: 'topic', json: true });
+  const prefix = `bench-rt-${tag}`;
+  const runtime = await runRuntime(settings, prefix);
+  console.log(
+    JSON.stringify({
+      bench: 'amqp-throughput',
+      date: new Date().toISOString().slice(0, 10),
+      messages,
+      raw,
+      rawCoalescedAcks: rawCoalesced,
+      rawSameRoute,
+      rawSameRouteJson,
+      runtime,
+      ratios: {
+        throughput: ratio(runtime.msgsPerSec, raw.msgsPerSec),
+        cpuPerMsg: ratio(runtime.cpuUsPerMsg, raw.cpuUsPerMsg),
+        p99: ratio(runtime.p99Ms, raw.p99Ms),
+        peakRss: ratio(runtime.peakRssMb, raw.peakRssMb),
+        throughputVsCoalescedRaw: ratio(runtime.msgsPerSec, rawCoalesced.msgsPerSec),
+      },
+      ratiosVsSameRoute: {
+        throughput: ratio(runtime.msgsPerSec, rawSameRoute.msgsPerSec),
+        cpuPerMsg: ratio(runtime.cpuUsPerMsg, rawSameRoute.cpuUsPerMsg),
+        p99: ratio(runtime.p99Ms, rawSameRoute.p99Ms),
+      },
+      ratiosVsSameRouteJson: {
+        throughput: ratio(runtime.msgsPerSec, rawSameRouteJson.msgsPerSec),
+        cpuPerMsg: ratio(runtime.cpuUsPerMsg, rawSameRouteJson.cpuUsPerMsg),
+        p99: ratio(runtime.p99Ms, rawSameRouteJson.p99Ms),
+      },
+    }),
+  );
+  await cleanup(prefix, [rawQueue, `${rawQueue}-c`, `${rawQueue}-t`, `${rawQueue}-j`]);
+}
+process.exit(0);
