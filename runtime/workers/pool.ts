@@ -23,7 +23,7 @@ export interface WorkerPoolOptions {
   moveGraceMs?: number;
 }
 
-export interface WorkerPoolStats {
+export interface WorkerPoolStats extends Omit<CallCounts, 'busyMs'> {
   threads: number;
   maxThreads: number;
   /** share of the pool's thread time spent running tasks since it started (piscina) */
@@ -33,17 +33,6 @@ export interface WorkerPoolStats {
   /** calls waiting because the pool queue is full */
   waiting: number;
   running: number;
-  completed: number;
-  /** handler threw (the thread lives on) */
-  failed: number;
-  /** the thread died under the task (exit, uncaught error, out of memory) and was replaced */
-  crashed: number;
-  /** stopped by call.signal (timeouts): a running one's thread was terminated and replaced */
-  aborted: number;
-  /** sent again because the thread they waited on died before they started (not a failure) */
-  resent: number;
-  /** moved, before they started, off a thread busy with another handler to one with nothing to do */
-  moved: number;
 }
 
 export interface WorkerPool {
@@ -136,18 +125,10 @@ export async function createWorkerInvoker(options: WorkerPoolOptions): Promise<W
         timeoutMs: options.validateTimeoutMs ?? 30_000,
         toUrl,
       }),
-    stats: () => ({
-      threads: pool.threads.length,
-      maxThreads,
-      utilisation: utilisation(counts.busyMs, pool.duration, maxThreads),
-      ...usage(),
-      completed: counts.completed,
-      failed: counts.failed,
-      crashed: counts.crashed,
-      aborted: counts.aborted,
-      resent: counts.resent,
-      moved: counts.moved,
-    }),
+    stats: () => {
+      const { busyMs, ...outcomes } = counts;
+      return { threads: pool.threads.length, maxThreads, utilisation: utilisation(busyMs, pool.duration, maxThreads), ...usage(), ...outcomes };
+    },
     async close() {
       if (closed) return;
       closed = true;

@@ -17,13 +17,18 @@ import type { Slots } from './slots.ts';
 /** a call is sent again only when its thread died before it started; this stops a spawn loop */
 const MAX_RESENDS = 3;
 
+/** How worker-mode calls ended, counted since the pool started (the pool's stats report them). */
 export interface CallCounts {
   completed: number;
+  /** handler threw (the thread lives on) */
   failed: number;
+  /** the thread died under the task (exit, uncaught error, out of memory) and was replaced */
   crashed: number;
+  /** stopped by call.signal (timeouts): a running one's thread was terminated and replaced */
   aborted: number;
+  /** sent again because the thread they waited on died before they started (not a failure) */
   resent: number;
-  /** moved off a thread busy with another handler to one with nothing to do, before they started */
+  /** moved, before they started, off a thread busy with another handler to one with nothing to do */
   moved: number;
   /** handler time reported by the threads, for the pool's utilisation */
   busyMs: number;
