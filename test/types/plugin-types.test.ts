@@ -7,6 +7,7 @@ import { describe, expect, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
 import { definePlugin, type StokEvent } from 'stokcerdas';
 import type { IndonesianCalendar } from 'stokcerdas/context';
+import type { TestBus } from 'stokcerdas/testing';
 
 declare module 'stokcerdas' {
   interface EventTypes {
@@ -97,6 +98,23 @@ const plugin = definePlugin({
     },
   },
 });
+
+/** never called: the type-checker reads it */
+export function publishTypes(bus: TestBus): void {
+  void bus.publish('inventory.stock.level.changed', {
+    productData: { id: 'SKU-1' },
+    locationData: { id: 'WH-1', province: 'ID-JK' },
+    stockMovement: { type: 'in', quantity: 5 },
+    stockLevel: { previous: 1, current: 6 },
+  });
+  // the flat version-1 payload is still accepted (upcast before it is sent)
+  void bus.publish('inventory.stock.level.changed', { productId: 'SKU-1', locationId: 'WH-1', previousLevel: 1, newLevel: 6, quantityChanged: 5 });
+  // @ts-expect-error half of one version and half of the other fits neither
+  void bus.publish('inventory.stock.level.changed', { productData: { id: 'SKU-1' }, locationId: 'WH-1', previousLevel: 1, newLevel: 6, quantityChanged: 5 });
+  // @ts-expect-error a wrong field type
+  void bus.publish('orders.order.created', { orderData: { id: 7 } });
+  void bus.publish('custom.unknown.type', 42);
+}
 
 describe('plugin types', () => {
   it('are checked by the type-checker (npm run typecheck); definePlugin hands back the plugin as written', () => {

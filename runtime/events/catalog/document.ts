@@ -69,7 +69,7 @@ function table(schema: ZodType): string {
   return lines.join('\n');
 }
 
-function section(type: string, versions: EventVersions): string {
+function section(type: string, versions: EventVersions<ZodType, unknown>): string {
   const parts = [`### \`${type}\``, ''];
   parts.push(`Exchange \`${exchangeForType(type) ?? '(none)'}\` · version ${versions.version} · \`dataschema\`: \`${dataschemaOf(type, versions.version)}\``, '');
   parts.push(table(versions.schema), '');
