@@ -131,7 +131,8 @@ try {
     'stat -c "%U" /app/data',
     'find /app/node_modules -type f \\( -path "*/build/Release/*" ! -name "*.node" -o -name "*.o" -o -name "*.a" -o -name "*.target.mk" -o -name "test_extension.node" -o -path "*/better-sqlite3/deps/*" \\) | head -n 5',
     `cd /app/node_modules && ls -d ${devDependencies.join(' ')} 2>/dev/null`,
-    'ls -d /root/.npm /home/node/.npm /root/.cache /home/node/.cache /tmp/* 2>/dev/null',
+    // /tmp/tsx-1000 is meant: the runtime compiled at build time (the Dockerfile's `check` step)
+    'ls -d /root/.npm /home/node/.npm /root/.cache /home/node/.cache /tmp/* 2>/dev/null | grep -v "^/tmp/tsx-1000$"',
     'ls /var/lib/apt/lists | grep -v -e "^lock$" -e "^partial$" | head -n 3',
   ].join('; echo --; ')], { encoding: 'utf8' });
   const [owner, leftovers, devPresent, caches, aptLists] = lean.stdout.split('--\n').map((s) => s.trim());

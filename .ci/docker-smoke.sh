@@ -85,5 +85,7 @@ rm -f "$build_log"
 # --- run it and check it
 node .ci/docker-check.mjs "$image"
 step "image checked"
-# the classic builder leaves the deps stage as a dangling image: kept, it is the next build's cache
+# the classic builder keeps each build's deps stage as a dangling image, the next build's cache (the
+# better-sqlite3 compile): kept for a week, so the disk does not fill over many runs
+docker image prune -f --filter "until=168h" >/dev/null 2>&1 || true
 echo "== docker: done in $((SECONDS - started)) s"
