@@ -18,6 +18,7 @@ import { createHttpServer, httpConfigProblems, readinessOf, type HttpServer, typ
 import { StatsCollector, combineHooks, type HostStats } from '../observability/stats.ts';
 import { BatchRegistry, MemoryDedupeStore, type DedupeStore, type PipelineHooks } from '../pipeline/index.ts';
 import type { PluginDefinition } from '../plugins/types.ts';
+import { skippedPlugins, type SkippedPlugin } from '../plugins/skipped.ts';
 import { Publisher } from '../publishing/publisher.ts';
 import type { PublishPayloadFor } from '../events/event-types.ts';
 import { LocalSubscriptions, type LocalListener } from '../publishing/local-subscriptions.ts';
@@ -124,6 +125,7 @@ class RuntimeHost implements Host, HostInternals {
   private consumers: PausableConsumer[] = [];
   private pluginSet?: PluginSet;
   private workers?: WorkerPoolHandle;
+  private skipped: SkippedPlugin[] = [];
 
   constructor(config: ResolvedConfig, private readonly options: HostOptions) {
     this.config = config;
@@ -138,6 +140,8 @@ class RuntimeHost implements Host, HostInternals {
       status: () => this.transport.status(),
       workers: () => this.workers?.stats?.(),
       eventLoop: () => this.eventLoop.snapshot(),
+      eventLoopTotals: () => this.eventLoop.totals(),
+      skippedPlugins: () => this.skipped.length,
     });
     const dlx = deadLetterExchangeName(config.broker.prefix);
     this.counted = withPublishMetrics(this.transport, this.metrics, (m) => (m.exchange === dlx ? 'dead-letter' : m.exchange === '' ? 'retry' : 'event'));
@@ -202,6 +206,7 @@ class RuntimeHost implements Host, HostInternals {
       this.pluginSet = set;
       this.plugins = set.plugins;
       this.problems = set.problems;
+      this.skipped = skippedPlugins(set.problems);
       await this.transport.connect();
       if (!this.options.dedupeStore && this.config.dedupe.redisUrl) {
         const { createRedisDedupeStore } = await import('../dedupe/redis-dedupe-store.ts');
@@ -238,9 +243,12 @@ class RuntimeHost implements Host, HostInternals {
         },
       });
       this.state = 'ready';
-      this.logger.info(
-        { plugins: set.plugins.length, bindings: set.bindings.length, skipped: set.problems.length, transport: this.transport.kind },
-        `ready: ${set.plugins.length} plugins, ${set.bindings.length} bindings on the ${this.transport.kind} transport`,
+      // a host that runs without a plugin must say so where operators look first, not only in an earlier error line
+      const skipped = this.skipped.map((p) => p.plugin);
+      const line = `ready: ${set.plugins.length} plugins, ${set.bindings.length} bindings on the ${this.transport.kind} transport`;
+      this.logger[skipped.length > 0 ? 'warn' : 'info'](
+        { plugins: set.plugins.length, bindings: set.bindings.length, skipped: skipped.length, skippedPlugins: skipped, transport: this.transport.kind },
+        skipped.length > 0 ? `${line}; ${skipped.length} skipped: ${skipped.join(', ')}` : line,
       );
     } catch (err) {
       this.state = 'failed';
@@ -316,7 +324,7 @@ class RuntimeHost implements Host, HostInternals {
   }
 
   stats(): HostStats {
-    return this.statsCollector.snapshot({ ...this.transport.status(), transport: this.transport.kind, durable: this.transport.durable });
+    return this.statsCollector.snapshot({ ...this.transport.status(), transport: this.transport.kind, durable: this.transport.durable }, this.skipped);
   }
 
   ready(): boolean {
@@ -324,7 +332,7 @@ class RuntimeHost implements Host, HostInternals {
   }
 
   readiness(): Readiness {
-    return readinessOf(this.state, this.transport);
+    return readinessOf(this.state, this.transport, this.skipped);
   }
 
   httpAddress(): { host: string; port: number } | undefined {

@@ -1,3 +1,4 @@
+import type { SkippedPlugin } from '../plugins/skipped.ts';
 import type { Transport } from '../transport/contract.ts';
 
 export type ReadinessStatus = 'starting' | 'ready' | 'disconnected' | 'not-consuming' | 'draining' | 'stopped' | 'failed';
@@ -8,6 +9,12 @@ export interface Readiness {
   connected: boolean;
   /** queues whose consumer is not (yet) registered with the broker */
   notConsuming: string[];
+  /**
+   * plugins the host started without (non-strict mode). Names only: /readyz is open without the
+   * token; /stats (behind it) has each one's code and message. Not ready-relevant on purpose: the
+   * operator chose non-strict, and a balancer must keep routing to the plugins that did start.
+   */
+  skippedPlugins: string[];
 }
 
 /** The amqp transport reports its consumers (for /readyz); the memory one always consumes. */
@@ -16,7 +23,7 @@ interface ReportsConsumers {
 }
 
 /** /readyz: broker connected and every binding consuming, and the host neither starting nor draining. */
-export function readinessOf(state: string, transport: Transport): Readiness {
+export function readinessOf(state: string, transport: Transport, skipped: readonly SkippedPlugin[] = []): Readiness {
   const connected = transport.status().connected;
   const states = (transport as Transport & ReportsConsumers).consumerStates?.() ?? [];
   const notConsuming = states.filter((s) => !s.consuming).map((s) => s.queue);
@@ -28,5 +35,5 @@ export function readinessOf(state: string, transport: Transport): Readiness {
   else if (!connected) status = 'disconnected';
   else if (notConsuming.length > 0) status = 'not-consuming';
   else status = 'ready';
-  return { ready: status === 'ready', status, connected, notConsuming };
+  return { ready: status === 'ready', status, connected, notConsuming, skippedPlugins: skipped.map((s) => s.plugin) };
 }

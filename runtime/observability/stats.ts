@@ -1,5 +1,6 @@
 import type { Settlement, TransportStatus } from '../transport/contract.ts';
 import type { HandlerBinding, PipelineHooks } from '../pipeline/types.ts';
+import type { SkippedPlugin } from '../plugins/skipped.ts';
 
 /** The seed's four stats (subscriptions, batches, connection, handlers), kept as plain counters. */
 export interface SubscriptionStats {
@@ -55,6 +56,8 @@ export interface HostStats {
   connection: TransportStatus & { transport: string; durable: boolean };
   handlers: HandlerStats[];
   queues: QueueStats[];
+  /** plugins the host started without (non-strict mode), with each one's first problem */
+  skippedPlugins: SkippedPlugin[];
 }
 
 export class StatsCollector implements PipelineHooks {
@@ -164,7 +167,7 @@ export class StatsCollector implements PipelineHooks {
     return q;
   }
 
-  snapshot(connection: HostStats['connection']): HostStats {
+  snapshot(connection: HostStats['connection'], skippedPlugins: readonly SkippedPlugin[] = []): HostStats {
     const strip = <T extends object>(o: T, key: string) => {
       const { [key]: _omit, ...rest } = o as Record<string, unknown>;
       return rest as Omit<T, never>;
@@ -175,6 +178,7 @@ export class StatsCollector implements PipelineHooks {
       connection,
       handlers: [...this.handlerStats.values()].map((h) => strip(h, 'totalMs') as HandlerStats),
       queues: [...this.queueStats.values()].map((q) => ({ ...q })),
+      skippedPlugins: skippedPlugins.map((p) => ({ ...p })),
     };
   }
 }
