@@ -1,0 +1,35 @@
+import { definePlugin, NonRetryableError } from 'stokcerdas';
+
+/** What the console's browser test controls and observes: a marketplace that can be down. */
+export interface ShopState {
+  marketplaceDown: boolean;
+  handled: Array<{ handler: string; id: string; orderId?: string }>;
+}
+
+export function shopPlugin(state: ShopState) {
+  return definePlugin({
+    name: 'shop',
+    version: '1.0.0',
+    handlers: {
+      orders: {
+        subscribe: { routingKeys: ['orders.order.created'] },
+        async handle(event) {
+          state.handled.push({ handler: 'orders', id: event.id });
+        },
+      },
+      marketplace: {
+        subscribe: { routingKeys: ['orders.order.paid'] },
+        retry: { maxAttempts: 2, delayMs: 100 },
+        async handle(event) {
+          const orderId = String((event.data as { orderId?: unknown }).orderId);
+          if (state.marketplaceDown) {
+            // a refusal is final; a timeout is worth another attempt
+            if (orderId.includes('slow')) throw new Error(`marketplace timed out on ${orderId}`);
+            throw new NonRetryableError(`marketplace refused ${orderId}: maintenance window`);
+          }
+          state.handled.push({ handler: 'marketplace', id: event.id, orderId });
+        },
+      },
+    },
+  });
+}
