@@ -16,6 +16,8 @@ const prefix = uniquePrefix('ui');
 const dlq = `${prefix}.shop.marketplace.dlq`;
 const state: ShopState = { marketplaceDown: false, handled: [] };
 const skip = chromiumMissing();
+// the suite runs beside the others on two cores: a page can take seconds to follow
+const SLOW = { timeout: 15_000 };
 
 let url: string;
 let host: Host;
@@ -69,7 +71,7 @@ describe.skipIf(skip !== undefined)('the console in headless Chromium, on Rabbit
     expect(new URL(page.url()).pathname).toBe('/ui/login');
     await page.fill('#token', 'wrong-token');
     await page.click('button[type=submit]');
-    await expect.poll(() => page.locator('.error').innerText()).toContain('not this host');
+    await expect.poll(() => page.locator('.error').innerText(), SLOW).toContain('not this host');
     await page.screenshot({ path: `${SHOTS}/login.png` });
     await page.fill('#token', TOKEN);
     await page.click('button[type=submit]');
@@ -79,8 +81,8 @@ describe.skipIf(skip !== undefined)('the console in headless Chromium, on Rabbit
     expect(cookie).toMatchObject({ name: 'stokcerdas_console', httpOnly: true, sameSite: 'Strict', path: '/ui' });
     expect(cookie!.value).not.toContain(TOKEN);
     expect(await page.evaluate(() => document.cookie)).toBe('');
-    await expect.poll(() => page.locator('[data-test=connection]').innerText()).toContain('connected · ready');
-  });
+    await expect.poll(() => page.locator('[data-test=connection]').innerText(), SLOW).toContain('connected · ready');
+  }, 60_000);
 
   it('shows a binding’s counters move while events flow, and the overview charts them', async () => {
     startTraffic();
@@ -111,7 +113,7 @@ describe.skipIf(skip !== undefined)('the console in headless Chromium, on Rabbit
     await page.click('tr[data-key="shop/marketplace"] td[data-col="dlq"] a');
     await page.waitForSelector(`tr[data-reason]`);
     await page.selectOption('select[name=reason]', 'non-retryable');
-    await expect.poll(() => page.locator('tr[data-reason]').count()).toBe(3);
+    await expect.poll(() => page.locator('tr[data-reason]').count(), SLOW).toBe(3);
     expect(await page.locator('tr[data-reason="non-retryable"]').count()).toBe(3);
     const row = page.locator('tr[data-reason]', { hasText: 'P-101' });
     await row.locator('button[data-action=show-body]').click();
@@ -130,7 +132,7 @@ describe.skipIf(skip !== undefined)('the console in headless Chromium, on Rabbit
 
     // the other reason is purged as a selection, after its own confirmation
     await page.selectOption('select[name=reason]', 'retries-exhausted');
-    await expect.poll(() => page.locator('tr[data-reason="retries-exhausted"]').count()).toBe(2);
+    await expect.poll(() => page.locator('tr[data-reason="retries-exhausted"]').count(), SLOW).toBe(2);
     await page.click('button[data-action=purge-matching]');
     await page.click('dialog button[data-action=confirm]');
     await expect.poll(() => page.locator('tr[data-reason]').count(), { timeout: 15_000 }).toBe(0);
@@ -152,5 +154,5 @@ describe.skipIf(skip !== undefined)('the console in headless Chromium, on Rabbit
     await page.waitForTimeout(3_000);
     await page.screenshot({ path: `${SHOTS}/overview.png`, fullPage: true });
     expect(pageErrors).toEqual([]);
-  }, 30_000);
+  }, 60_000);
 });
