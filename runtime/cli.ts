@@ -76,7 +76,13 @@ async function liveDemo(config: ResolvedConfig, cli: ParsedCli): Promise<number>
     process.once('SIGINT', done);
     process.once('SIGTERM', done);
   });
-  await runLiveDemo({ config, minutes, progress: process.stderr, until });
+  // as in start: the memory transport holds no socket, and the host must outlive its traffic
+  const keepAlive = setInterval(() => undefined, 1 << 30);
+  try {
+    await runLiveDemo({ config, minutes, progress: process.stderr, until });
+  } finally {
+    clearInterval(keepAlive);
+  }
   return 0;
 }
 

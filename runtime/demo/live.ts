@@ -24,7 +24,7 @@ export interface LiveDemoOptions {
 }
 
 // the outage starts at this share of the day's run and lasts a fifth of it, 30 s at least: longer
-// than a sync's retries (2 s, then 4 s), so some run out
+// than a sync's retry (after 2 s), so many run out
 const OUTAGE = { from: 0.3, share: 0.2, minMs: 30_000 };
 
 export async function runLiveDemo(options: LiveDemoOptions): Promise<void> {
@@ -41,7 +41,8 @@ export async function runLiveDemo(options: LiveDemoOptions): Promise<void> {
   const [market, flaky, hook] = servers;
   const wiring = demoConfig(
     { market: market.url, flaky: flaky.url, hook: hook.url },
-    { retry: { maxAttempts: 3, delayMs: 2_000, multiplier: 2, maxDelayMs: 10_000 }, breaker: { failureThreshold: 1_000, cooldownMs: 5_000, maxCooldownMs: 20_000 } },
+    // one retry, no kill switch and room to drain its backlog: an outage dead-letters, not just delays
+    { retry: { maxAttempts: 2, delayMs: 2_000, multiplier: 2, maxDelayMs: 10_000 }, breaker: { failureThreshold: 1_000, cooldownMs: 5_000, maxCooldownMs: 20_000 }, rateLimit: { perSecond: 50, burst: 100 } },
   );
   const config = {
     ...options.config,

@@ -11,7 +11,7 @@ export interface Receiver {
 }
 
 /** The bundled plugins' options for the demo: two marketplaces and a notification webhook on this machine. */
-export function demoConfig(urls: { market: string; flaky: string; hook: string }, shopee: { retry: object; breaker: object }) {
+export function demoConfig(urls: { market: string; flaky: string; hook: string }, shopee: { retry: object; breaker: object; rateLimit?: object }) {
   return {
     context: { tenants: Object.fromEntries(demoTenants.map((t) => [t.id, { province: t.province }])) },
     plugins: {
