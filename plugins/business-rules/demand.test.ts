@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createIndonesianContext } from '../../runtime/context/indonesia/index.ts';
+import { createIndonesianContext } from 'stokcerdas/context';
 import { demandFlags } from './demand.ts';
 import { businessRulesOptionsSchema } from './options.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { IndonesianCalendar } from '../../runtime/context/indonesia/index.ts';
+import { IndonesianCalendar } from 'stokcerdas/context';
 import type { BusinessCalendar } from './calendar.ts';
 import { businessRulesOptionsSchema } from './options.ts';
 import { computeSla, slaEventsFor } from './sla.ts';

@@ -1,4 +1,4 @@
-import { postSigned, type WebhookOutcome } from '../notifications/signed-webhook.ts';
+import { postSigned, type WebhookOutcome } from 'stokcerdas/webhooks';
 import type { SyncRequest } from './events.ts';
 import type { TargetOptions } from './options.ts';
 
@@ -32,7 +32,7 @@ export const adapterService = (name: string) => `integration-sync.adapter.${name
 
 /**
  * The generic signed webhook: POST `{ id, target, kind, occurredAt, tenantId, data }` as JSON with
- * `Idempotency-Key` = the source event id and the HMAC signature headers (signed-webhook.ts).
+ * `Idempotency-Key` = the source event id and the HMAC signature headers (`stokcerdas/webhooks`).
  */
 export const webhookAdapter: AdapterFactory = ({ name, options }) => ({
   push(request, call) {

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { VirtualClock } from 'stokcerdas';
-import { verify } from '../notifications/signed-webhook.ts';
+import { verify } from 'stokcerdas/webhooks';
 import { webhookAdapter } from './adapters.ts';
 import { Breaker } from './breaker.ts';
 import { integrationSyncOptionsSchema } from './options.ts';

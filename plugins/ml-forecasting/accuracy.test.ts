@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { forecastDemand } from './model/forecast.ts';
 import { seasonalNaive } from './model/simple.ts';
 import { smape, round } from './model/stats.ts';
-import { IndonesianCalendar } from '../../runtime/context/indonesia/index.ts';
+import { IndonesianCalendar } from 'stokcerdas/context';
 import { generateSeries, type SeriesSpec } from './synthetic.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { IndonesianCalendar } from '../../runtime/context/indonesia/index.ts';
+import { IndonesianCalendar } from 'stokcerdas/context';
 import type { ForecastUpdated, SeriesUpdated } from './events.ts';
 import { forecastDemand, interval, inventoryPlan } from './model/forecast.ts';
 import { round } from './model/stats.ts';

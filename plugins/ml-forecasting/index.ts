@@ -1,5 +1,5 @@
 import { definePlugin, type HandlerContext, type StokEvent } from 'stokcerdas';
-import { indonesianContextDefaults } from '../../runtime/context/indonesia/index.ts';
+import { indonesianContextDefaults } from 'stokcerdas/context';
 import { emittedEventSchemas, EventTypes, type SeriesUpdated } from './events.ts';
 import { forecastSnapshot } from './forecaster.ts';
 import { fromCompletedOrder, fromStockMovement, localDate, merge, zoneOf } from './observations.ts';

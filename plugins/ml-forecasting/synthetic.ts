@@ -1,4 +1,4 @@
-import { IndonesianCalendar } from '../../runtime/context/indonesia/index.ts';
+import { IndonesianCalendar } from 'stokcerdas/context';
 import { classifyDays, type DayClass } from './model/uplift.ts';
 
 /**

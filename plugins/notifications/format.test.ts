@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { hopsFor, nextTier } from './deferral.ts';
 import { formatDate, formatDateTime, formatDuration, formatRupiah } from './format.ts';
 import { DEFAULT_TIERS_MS } from './options.ts';
-import { sign, verify, retryAfterMs } from './signed-webhook.ts';
+import { sign, verify, retryAfterMs } from 'stokcerdas/webhooks';
 
 describe('formatRupiah', () => {
   it.each([

@@ -12,7 +12,7 @@ import {
 } from './events.ts';
 import { compose, type Recipient } from './messages.ts';
 import { notificationsOptionsSchema, type NotificationsOptions } from './options.ts';
-import { postSigned } from './signed-webhook.ts';
+import { postSigned } from 'stokcerdas/webhooks';
 import { NotificationsState } from './state.ts';
 
 /**

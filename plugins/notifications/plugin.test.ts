@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createTestBus, type TestBus } from 'stokcerdas/testing';
 import notifications from './index.ts';
 import type { NotificationsOptionsInput } from './options.ts';
-import { verify } from './signed-webhook.ts';
+import { verify } from 'stokcerdas/webhooks';
 
 let bus: TestBus | undefined;
 let server: Server | undefined;

@@ -1,11 +1,12 @@
 import { asValue, createContainer, InjectionMode, type AwilixContainer } from 'awilix';
 import { StokcerdasError, ErrorCodes } from '../errors.ts';
+import type { ServiceResolver, ServiceTypes } from '../plugins/types.ts';
 
 /**
  * The services plugins reach through `ctx.resolve(name)`: logger, clock, config, publish,
  * calendar, and whatever a plugin's setup registers. Values only: plugins own their lifecycles.
  */
-export class ServiceContainer {
+export class ServiceContainer implements ServiceResolver {
   private readonly container: AwilixContainer = createContainer({ injectionMode: InjectionMode.PROXY, strict: true });
 
   register(name: string, value: unknown): void {
@@ -16,12 +17,14 @@ export class ServiceContainer {
     return this.container.hasRegistration(name);
   }
 
-  resolve<T = unknown>(name: string): T {
+  resolve<K extends keyof ServiceTypes>(name: K): ServiceTypes[K];
+  resolve<T = unknown>(name: string): T;
+  resolve(name: string): unknown {
     if (!this.container.hasRegistration(name)) {
       const known = Object.keys(this.container.registrations).sort().join(', ');
       throw new StokcerdasError(ErrorCodes.HOST_STATE, `no service named "${name}" in the container (registered: ${known})`, { name });
     }
-    return this.container.resolve<T>(name);
+    return this.container.resolve(name);
   }
 
   async dispose(): Promise<void> {

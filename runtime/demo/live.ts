@@ -35,7 +35,7 @@ export async function runLiveDemo(options: LiveDemoOptions): Promise<void> {
   const servers = await Promise.all([
     receiver(() => 200),
     // while down it answers 503; it never knew orders numbered …7 (taken offline) and refuses them for good
-    receiver((_n, body) => (down ? 503 : /"orderId":"[^"]*7"/.test(body) ? 422 : 200)),
+    receiver((_n, body) => (down ? 503 : /"toko-[a-z]+-\d*7"/.test(body) ? 422 : 200)),
     receiver(() => 200),
   ]);
   const [market, flaky, hook] = servers;

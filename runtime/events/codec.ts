@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { PoisonMessageError } from '../errors.ts';
 import type { Delivery, OutgoingMessage } from '../transport/contract.ts';
 import type { CloudEventWire, PublishOptions } from './types.ts';
-import type { SchemaRegistry } from './schemas.ts';
+import { Rejection, type SchemaRegistry } from './schemas.ts';
+import { seedEnvelope } from './seed-envelope.ts';
 
 /** DESIGN §4: structured-mode CloudEvents 1.0 on the wire. */
 export const CLOUDEVENTS_CONTENT_TYPE = 'application/cloudevents+json';
@@ -25,6 +26,7 @@ export function buildEvent(type: string, data: unknown, input: BuildEventInput):
     datacontenttype: 'application/json',
     data,
   };
+  if (input.dataschema) event.dataschema = input.dataschema;
   if (input.tenantId) event.tenantid = input.tenantId;
   if (input.userId) event.userid = input.userId;
   if (input.correlationId) event.correlationid = input.correlationId;
@@ -121,8 +123,15 @@ export function decodeDelivery(delivery: Delivery, registry: SchemaRegistry, now
   }
   const record = body as Record<string, unknown>;
   const event = 'specversion' in record ? checkCloudEvent(record) : wrapPlain(record, delivery, registry, now);
-  const problems = registry.problemsOf(event.type, event.data);
-  if (problems) throw new PoisonMessageError(`event ${event.id} of type ${event.type} fails its schema: ${problems.join('; ')}`, problems);
+  const accepted = registry.accept(event.type, event.data, event.dataschema);
+  if (accepted instanceof Rejection) {
+    throw new PoisonMessageError(`event ${event.id} of type ${event.type} fails its schema: ${accepted.problems.join('; ')}`, accepted.problems);
+  }
+  if (accepted !== event.data) {
+    // an older version, upcast: the event now says which shape it carries
+    event.data = accepted;
+    event.dataschema = registry.dataschemaOf(event.type);
+  }
   return event;
 }
 
@@ -166,20 +175,31 @@ function isExtensionValue(value: unknown): boolean {
   return typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isInteger(value));
 }
 
+/**
+ * A plain JSON body (no `specversion`): either the seed's serialised event (`eventId`, `eventType`,
+ * `timestamp` and the base context at the top, the domain parts beside them) or a bare payload.
+ * Its type is the seed envelope's `eventType` when known, else the routing key.
+ */
 function wrapPlain(record: Record<string, unknown>, delivery: Delivery, registry: SchemaRegistry, now: () => number): CloudEventWire {
-  const type = delivery.routingKey;
+  const envelope = seedEnvelope(record, (type) => registry.has(type));
+  const type = envelope?.type !== undefined && registry.has(envelope.type) ? envelope.type : delivery.routingKey;
   if (!registry.has(type)) {
     throw new PoisonMessageError(`body is not a CloudEvent and routing key "${type}" is not a known event type`);
   }
   const props = delivery.properties;
   const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
-  return buildEvent(type, record, {
-    id: str(props.messageId) ?? randomUUID(),
+  const data = envelope ? envelope.data : record;
+  if (envelope?.time !== undefined && Number.isNaN(new Date(envelope.time).getTime())) {
+    throw new PoisonMessageError(`timestamp: ${JSON.stringify(envelope.time)} is not a valid date`, ['timestamp: not a valid date']);
+  }
+  return buildEvent(type, data, {
+    id: envelope?.id ?? str(props.messageId) ?? randomUUID(),
     source: `urn:stokcerdas:wrapped:${delivery.exchange || 'default'}`,
     now: now(),
-    time: props.timestamp ? props.timestamp * 1000 : undefined,
-    tenantId: str(record.tenantId),
-    userId: str(record.userId),
-    correlationId: str(props.correlationId) ?? str(record.correlationId),
+    time: envelope?.time ?? (props.timestamp ? props.timestamp * 1000 : undefined),
+    tenantId: envelope?.tenantId ?? str(record.tenantId),
+    userId: envelope?.userId ?? str(record.userId),
+    correlationId: envelope?.correlationId ?? str(props.correlationId) ?? str(record.correlationId),
+    causationId: envelope?.causationId,
   });
 }

@@ -1,160 +1,133 @@
-import { z, type ZodType } from 'zod';
+import type { ZodType } from 'zod';
+import { catalog } from './catalog/index.ts';
 import { compileCheck, type FastCheck } from './fast-check.ts';
+import { asVersions, dataschemaOf, versionNamed, type EventSchemaInput, type PreviousVersion } from './versions.ts';
+
+/** Why a payload was refused: every problem, as `data.path: message`. */
+export class Rejection {
+  constructor(readonly problems: string[]) {}
+}
+
+interface CheckedVersion {
+  version: number;
+  schema: ZodType;
+  /** a predicate compiled from the schema (see fast-check.ts), null where zod alone decides */
+  check: FastCheck | null;
+}
+
+interface KnownType {
+  current: CheckedVersion;
+  /** older versions, oldest first, each with its upcaster to the next */
+  previous: (CheckedVersion & Pick<PreviousVersion, 'upcast'>)[];
+  dataschema: string;
+}
 
 /**
- * Payload schemas for the seed's domain events. A type with a schema is "known": a plain JSON body
- * published with that routing key is wrapped as a CloudEvent, and a payload that fails the schema
- * is poison. Objects are open (`passthrough`) so producers can add fields without breaking consumers.
+ * Known event types and their payload schemas: the seed's catalog, plus what plugins contribute.
+ * A type may have several versions; whatever version an event arrives in, `accept` answers with
+ * the newest shape, so a handler sees one shape per type.
  */
-const id = z.string().min(1);
-const rupiah = z.number().int().describe('integer rupiah');
-const qty = z.number().int();
-
-export const locationDataSchema = z
-  .object({
-    province: z.string().regex(/^ID-[A-Z]{2}$/, 'an ISO 3166-2:ID code like ID-JK').optional(),
-    city: z.string().optional(),
-    warehouseId: z.string().optional(),
-  })
-  .passthrough();
-
-const ids = {
-  tenantId: id.optional(),
-  userId: id.optional(),
-  correlationId: id.optional(),
-};
-
-export const stockLevelChangedSchema = z
-  .object({
-    productId: id,
-    productName: z.string().optional(),
-    sku: z.string().optional(),
-    locationId: id,
-    locationName: z.string().optional(),
-    locationData: locationDataSchema.optional(),
-    previousLevel: qty.min(0),
-    newLevel: qty.min(0),
-    quantityChanged: qty,
-    movementType: z.enum(['in', 'out', 'adjustment', 'transfer', 'sale', 'return', 'damaged', 'expired']).optional(),
-    reason: z.string().optional(),
-    referenceId: z.string().optional(),
-    reorderPoint: qty.min(0).optional(),
-    unit: z.string().optional(),
-    category: z.string().optional(),
-    ...ids,
-  })
-  .passthrough();
-
-const stockAlertSchema = z
-  .object({
-    productId: id,
-    productName: z.string().optional(),
-    locationId: id,
-    locationData: locationDataSchema.optional(),
-    currentLevel: qty.min(0),
-    reorderPoint: qty.min(0).optional(),
-    ...ids,
-  })
-  .passthrough();
-
-const orderItemSchema = z
-  .object({
-    productId: id,
-    productName: z.string().optional(),
-    quantity: qty.min(1),
-    unitPrice: rupiah.min(0),
-    category: z.string().optional(),
-    luxury: z.boolean().optional(),
-    halalCertificateNumber: z.string().optional(),
-  })
-  .passthrough();
-
-const orderSchema = z
-  .object({
-    orderId: id,
-    orderNumber: z.string().optional(),
-    customerId: z.string().optional(),
-    channel: z.string().optional(),
-    items: z.array(orderItemSchema).optional(),
-    totalAmount: rupiah.min(0).optional(),
-    currency: z.literal('IDR').optional(),
-    status: z.string().optional(),
-    orderedAt: z.string().optional(),
-    deliveryDate: z.string().optional(),
-    locationId: z.string().optional(),
-    locationData: locationDataSchema.optional(),
-    ...ids,
-  })
-  .passthrough();
-
-const customerSchema = z
-  .object({
-    customerId: id,
-    name: z.string().optional(),
-    segment: z.string().optional(),
-    locationData: locationDataSchema.optional(),
-    ...ids,
-  })
-  .passthrough();
-
-const analyticsSchema = z.object({ ...ids }).passthrough();
-
-export const domainEventSchemas: Record<string, ZodType> = {
-  'inventory.stock.level.changed': stockLevelChangedSchema,
-  'inventory.stock.low': stockAlertSchema,
-  'inventory.stock.out': stockAlertSchema,
-  'inventory.alert.reorder.suggested': stockAlertSchema.extend({ suggestedQuantity: qty.min(0).optional() }),
-  'inventory.product.created': z.object({ productId: id, name: z.string().optional(), ...ids }).passthrough(),
-  'inventory.product.updated': z.object({ productId: id, ...ids }).passthrough(),
-  'orders.order.created': orderSchema,
-  'orders.order.paid': orderSchema,
-  'orders.order.shipped': orderSchema,
-  'orders.order.delivered': orderSchema,
-  'orders.order.completed': orderSchema,
-  'orders.order.cancelled': orderSchema.extend({ reason: z.string().optional() }),
-  'customers.customer.created': customerSchema,
-  'customers.customer.updated': customerSchema,
-  'analytics.metric.recorded': analyticsSchema.extend({ metric: id, value: z.number() }),
-  'analytics.forecast.updated': analyticsSchema,
-};
-
-/** Known event types and their payload schemas: the seed's, plus what plugins contribute. */
 export class SchemaRegistry {
-  private readonly schemas = new Map<string, ZodType>();
-  /** a predicate per schema it could be compiled for (see fast-check.ts), null where zod alone decides */
-  private readonly checks = new Map<string, FastCheck | null>();
+  private readonly known = new Map<string, KnownType>();
 
-  constructor(initial: Record<string, ZodType> = domainEventSchemas) {
-    for (const [type, schema] of Object.entries(initial)) this.register(type, schema);
+  constructor(initial: Record<string, EventSchemaInput> = catalog) {
+    for (const [type, input] of Object.entries(initial)) this.register(type, input);
   }
 
-  register(type: string, schema: ZodType): void {
-    this.schemas.set(type, schema);
-    this.checks.set(type, compileCheck(schema) ?? null);
+  register(type: string, input: EventSchemaInput): void {
+    const versions = asVersions(input);
+    const checked = (version: number, schema: ZodType): CheckedVersion => ({ version, schema, check: compileCheck(schema) ?? null });
+    this.known.set(type, {
+      current: checked(versions.version, versions.schema),
+      previous: versions.previous.map((p) => ({ ...checked(p.version, p.schema), upcast: p.upcast })),
+      dataschema: dataschemaOf(type, versions.version),
+    });
   }
 
   /**
-   * Undefined when `data` fits the type's schema (or the type has none); else every problem, as
-   * `data.path: message`. Runs on every publish and delivery: a valid payload never reaches zod.
+   * The payload in the type's newest shape, or a Rejection. `dataschema` (the CloudEvents
+   * attribute) may name the version the payload is in; without it the newest version that accepts
+   * the payload is taken. Runs on every publish and delivery: a current payload is returned as it
+   * came, without reaching zod.
    */
+  accept(type: string, data: unknown, dataschema?: unknown): unknown {
+    const known = this.known.get(type);
+    if (known === undefined) return data;
+    // the runtime's own events name the newest version: a string compare, no parsing, on the hot path
+    const named = dataschema === undefined ? undefined : dataschema === known.dataschema ? known.current.version : versionNamed(type, dataschema);
+    if (named === undefined || named === known.current.version) {
+      if (passes(known.current, data)) return data;
+      if (named === undefined) {
+        for (let i = known.previous.length - 1; i >= 0; i--) {
+          if (passes(known.previous[i]!, data)) return this.lift(type, known, i, data);
+        }
+      }
+      const problems = problemsOf(known.current, data);
+      if (named === undefined && known.previous.length > 0) {
+        problems.push(`data: matches no older version of ${type} either (${known.previous.map((p) => `v${p.version}`).join(', ')})`);
+      }
+      return new Rejection(problems);
+    }
+    const index = known.previous.findIndex((p) => p.version === named);
+    if (index < 0) {
+      const all = [...known.previous.map((p) => p.version), known.current.version].join(', ');
+      return new Rejection([`dataschema: names version ${named} of ${type}, known versions are ${all}`]);
+    }
+    const older = known.previous[index]!;
+    if (!passes(older, data)) return new Rejection(problemsOf(older, data).map((p) => `${p} (version ${named})`));
+    return this.lift(type, known, index, data);
+  }
+
+  /** Undefined when `data` is acceptable for `type` (in any version); else every problem. */
   problemsOf(type: string, data: unknown): string[] | undefined {
-    const check = this.checks.get(type);
-    if (check === undefined || (check !== null && check(data))) return undefined;
-    const result = this.schemas.get(type)!.safeParse(data);
-    return result.success ? undefined : describeIssues(result.error.issues);
+    const out = this.accept(type, data);
+    return out instanceof Rejection ? out.problems : undefined;
+  }
+
+  private lift(type: string, known: KnownType, from: number, data: unknown): unknown {
+    let value = data;
+    try {
+      for (let i = from; i < known.previous.length; i++) value = known.previous[i]!.upcast(value);
+    } catch (err) {
+      return new Rejection([`data: upcasting ${type} from version ${known.previous[from]!.version} failed: ${(err as Error).message}`]);
+    }
+    if (!passes(known.current, value)) {
+      return new Rejection(problemsOf(known.current, value).map((p) => `${p} (after upcasting from version ${known.previous[from]!.version})`));
+    }
+    return value;
   }
 
   has(type: string): boolean {
-    return this.schemas.has(type);
+    return this.known.has(type);
   }
 
+  /** The newest schema of a type. */
   get(type: string): ZodType | undefined {
-    return this.schemas.get(type);
+    return this.known.get(type)?.current.schema;
+  }
+
+  /** The newest version number of a type. */
+  versionOf(type: string): number | undefined {
+    return this.known.get(type)?.current.version;
+  }
+
+  /** `dataschema` naming the newest version of a type: stamped on every event published. */
+  dataschemaOf(type: string): string | undefined {
+    return this.known.get(type)?.dataschema;
   }
 
   types(): string[] {
-    return [...this.schemas.keys()].sort();
+    return [...this.known.keys()].sort();
   }
+}
+
+function passes(version: CheckedVersion, data: unknown): boolean {
+  return version.check !== null ? version.check(data) : version.schema.safeParse(data).success;
+}
+
+function problemsOf(version: CheckedVersion, data: unknown): string[] {
+  const result = version.schema.safeParse(data);
+  return result.success ? [] : describeIssues(result.error.issues);
 }
 
 /** `path: message` for every problem, paths like `items[0].quantity`. */

@@ -12,6 +12,8 @@ export interface CloudEventWire {
   type: string;
   time: string;
   datacontenttype: 'application/json';
+  /** `urn:stokcerdas:event:<type>:v<N>`: the payload's schema version (stamped on every event published) */
+  dataschema?: string;
   data: unknown;
   tenantid?: string;
   userid?: string;
@@ -74,4 +76,6 @@ export interface PublishOptions {
   source?: string;
   id?: string;
   traceparent?: string;
+  /** the payload's schema URI; set by the publisher for known types */
+  dataschema?: string;
 }

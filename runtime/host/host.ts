@@ -22,6 +22,7 @@ import { StatsCollector, combineHooks, type HostStats } from '../observability/s
 import { BatchRegistry, MemoryDedupeStore, type DedupeStore, type PipelineHooks } from '../pipeline/index.ts';
 import type { PluginDefinition } from '../plugins/types.ts';
 import { Publisher } from '../publishing/publisher.ts';
+import type { PublishPayloadFor } from '../events/event-types.ts';
 import { LocalSubscriptions, type LocalListener } from '../publishing/local-subscriptions.ts';
 import { deadLetterExchangeName } from '../topology/names.ts';
 import { createTransport } from '../transport/index.ts';
@@ -68,7 +69,8 @@ export interface Host {
   readonly problems: PluginSet['problems'];
   start(): Promise<void>;
   stop(): Promise<void>;
-  publish(type: string, data: unknown, options?: PublishOptions): Promise<StokEvent>;
+  /** a known type's payload is checked at compile time (its newest shape or an older version's, upcast) */
+  publish<T extends string>(type: T, data: PublishPayloadFor<T>, options?: PublishOptions): Promise<StokEvent>;
   /** every event validated before any is sent (EVENT_INVALID lists each bad one in `details.invalid`); one confirm wait */
   publishMany(items: Array<{ type: string; data: unknown; options?: PublishOptions }>): Promise<StokEvent[]>;
   /** in-process listeners for events this host publishes (EVENT_BUS_LOCAL_ENABLED) */

@@ -77,7 +77,7 @@ export async function loadHostPlugins(input: LoadHostPluginsInput): Promise<Plug
         publish: async (type, data, options) => {
           await input.publish(type, data, options);
         },
-        resolve: (name) => input.container.resolve(name),
+        resolve: input.container.resolve.bind(input.container),
         register: (name, value) => input.container.register(name, value),
       });
       started.push(plugin);
@@ -110,7 +110,7 @@ export async function loadHostPlugins(input: LoadHostPluginsInput): Promise<Plug
 async function teardown(plugins: LoadedPlugin[], logger: Logger, container: ServiceContainer): Promise<void> {
   for (const plugin of [...plugins].reverse()) {
     try {
-      await plugin.definition.teardown?.({ logger: logger.child({ plugin: plugin.name }), resolve: (name) => container.resolve(name) });
+      await plugin.definition.teardown?.({ logger: logger.child({ plugin: plugin.name }), resolve: container.resolve.bind(container) });
     } catch (err) {
       logger.error({ plugin: plugin.name, err }, 'plugin teardown failed');
     }

@@ -1,4 +1,5 @@
 import type { PublishOptions } from '../events/types.ts';
+import { seedEnvelope } from '../events/seed-envelope.ts';
 
 /** One event to publish, from a POST /events body. */
 export interface IngestItem {
@@ -17,7 +18,7 @@ export interface ParsedIngest {
 
 // the extensions the host computes itself (DESIGN §4): accepted and recomputed, never trusted
 const COMPUTED_EXTENSIONS = /^indo/;
-const CLOUDEVENT_ATTRIBUTES = new Set(['specversion', 'id', 'source', 'type', 'time', 'datacontenttype', 'data', 'tenantid', 'userid', 'correlationid', 'causationid', 'traceparent']);
+const CLOUDEVENT_ATTRIBUTES = new Set(['specversion', 'id', 'source', 'type', 'time', 'datacontenttype', 'dataschema', 'data', 'tenantid', 'userid', 'correlationid', 'causationid', 'traceparent']);
 const PLAIN_FIELDS = new Set(['type', 'data', 'id', 'time', 'tenantId', 'userId', 'correlationId', 'causationId', 'priority', 'ttl']);
 
 /**
@@ -55,7 +56,9 @@ function parseOne(entry: unknown, report: Report): IngestItem | undefined {
     return undefined;
   }
   const record = entry as Record<string, unknown>;
-  return 'specversion' in record ? parseCloudEvent(record, report) : parsePlain(record, report);
+  if ('specversion' in record) return parseCloudEvent(record, report);
+  if (!('data' in record) && ('eventType' in record || 'eventId' in record)) return parseSeedEvent(record, report);
+  return parsePlain(record, report);
 }
 
 function parseCloudEvent(e: Record<string, unknown>, report: Report): IngestItem | undefined {
@@ -90,6 +93,33 @@ function parseCloudEvent(e: Record<string, unknown>, report: Report): IngestItem
       correlationId: str(e.correlationid),
       causationId: str(e.causationid),
       traceparent: str(e.traceparent),
+      dataschema: str(e.dataschema),
+    }),
+  };
+}
+
+/** The seed's serialised event: base fields at the top, the domain parts beside them. */
+function parseSeedEvent(e: Record<string, unknown>, report: Report): IngestItem | undefined {
+  const envelope = seedEnvelope(e, () => true);
+  if (!envelope?.type) {
+    report('eventType', 'must be a non-empty string (the event type, e.g. "inventory.stock.level.changed")');
+    return undefined;
+  }
+  for (const field of ['eventId', 'tenantId', 'userId', 'correlationId'] as const) {
+    if (e[field] !== undefined && (typeof e[field] !== 'string' || e[field] === '')) report(field, 'must be a non-empty string');
+  }
+  const time = envelope.time;
+  if (e.timestamp !== undefined && (time === undefined || Number.isNaN(new Date(time).getTime()))) report('timestamp', 'must be an RFC 3339 timestamp or epoch milliseconds');
+  return {
+    type: envelope.type,
+    data: envelope.data,
+    options: definedOnly({
+      id: envelope.id,
+      time: envelope.time,
+      tenantId: envelope.tenantId,
+      userId: envelope.userId,
+      correlationId: envelope.correlationId,
+      causationId: envelope.causationId,
     }),
   };
 }

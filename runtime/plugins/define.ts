@@ -1,6 +1,7 @@
 import { isAbsolute } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { PluginDefinition } from './types.ts';
+import type { DefinedPlugin, EventSchemas, TypedPlugin } from './typed.ts';
 
 /**
  * The module that called `definePlugin`, so worker-mode handlers of a plugin given as an object
@@ -10,11 +11,19 @@ import type { PluginDefinition } from './types.ts';
 const DEFINED_IN = Symbol.for('stokcerdas.plugin.definedIn');
 
 /**
- * Gives a plugin object its types (options inferred from the zod schema) and nothing else:
- * the loader validates the shape at run time, so a plain object default export works as well.
- * It also notes the calling module's file URL (see `pluginSourceFile`).
+ * Gives a plugin object its types and nothing else: each handler's `event` is inferred from its
+ * routing keys (an array with `batch`), `ctx.options` from the `options` schema, and `publish`
+ * checks a known type's payload. The loader validates the shape at run time, so a plain object
+ * default export works as well. It also notes the calling module's file URL (see `pluginSourceFile`).
  */
-export function definePlugin<O>(def: PluginDefinition<O>): PluginDefinition<O> {
+export function definePlugin<
+  const Handlers extends Record<string, readonly string[]>,
+  const Batches,
+  Options = unknown,
+  const Events extends EventSchemas = {},
+>(plugin: TypedPlugin<Handlers, Batches, Options, Events>): DefinedPlugin<Options> {
+  // every typed handler is a runtime handler: its narrower `handle` is one of the shapes the runtime calls
+  const def = plugin as unknown as PluginDefinition<Options>;
   if (def !== null && typeof def === 'object' && !Object.hasOwn(def, DEFINED_IN)) {
     const file = callerFile(new Error().stack);
     // a frozen object cannot take the note: its worker handlers then report "no module file"

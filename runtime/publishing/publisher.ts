@@ -2,7 +2,7 @@ import { StokcerdasError, ErrorCodes } from '../errors.ts';
 import type { Clock } from '../clock/index.ts';
 import type { ContextProvider } from '../context/provider.ts';
 import { buildEvent, toMessage } from '../events/codec.ts';
-import type { SchemaRegistry } from '../events/schemas.ts';
+import { Rejection, type SchemaRegistry } from '../events/schemas.ts';
 import type { CloudEventWire, ExtensionValue, PublishOptions, StokEvent } from '../events/types.ts';
 import type { OutgoingMessage, Transport } from '../transport/contract.ts';
 import { exchangeForType } from '../topology/domains.ts';
@@ -37,8 +37,13 @@ export class Publisher implements OutboxPublisher {
   /** Builds, validates and encodes; throws EVENT_INVALID before anything is sent. */
   prepare(type: string, data: unknown, options?: PublishOptions): { event: StokEvent; message: OutgoingMessage } {
     const { deps } = this;
-    const problems = deps.registry.problemsOf(type, data);
-    if (problems) throw new StokcerdasError(ErrorCodes.EVENT_INVALID, `cannot publish ${type}: ${problems.join('; ')}`, { type, problems });
+    // an older version of a known type is upcast here, so what travels is always the newest shape
+    const accepted = deps.registry.accept(type, data, options?.dataschema);
+    if (accepted instanceof Rejection) {
+      const { problems } = accepted;
+      throw new StokcerdasError(ErrorCodes.EVENT_INVALID, `cannot publish ${type}: ${problems.join('; ')}`, { type, problems });
+    }
+    data = accepted;
     const exchange = options?.exchange === undefined ? this.exchangeOf(type) : prefixed(deps.prefix, options.exchange);
     if (options) checkOptions(type, options);
     const now = deps.clock.now();
@@ -54,6 +59,7 @@ export class Publisher implements OutboxPublisher {
       correlationId: options?.correlationId ?? nonEmpty(d?.correlationId),
       causationId: options?.causationId,
       traceparent: options?.traceparent,
+      dataschema: deps.registry.dataschemaOf(type) ?? options?.dataschema,
     });
     const timeMs = options?.time === undefined ? now : Date.parse(wire.time);
     const context = deps.provider.contextFor(wire, timeMs);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { IndonesianCalendar } from '../../../runtime/context/indonesia/index.ts';
+import { IndonesianCalendar } from 'stokcerdas/context';
 import { generateSeries } from '../synthetic.ts';
 import { inventoryPlan, interval } from './forecast.ts';
 import { fitHoltWinters, fitVariant } from './holt-winters.ts';

@@ -24,7 +24,6 @@ it('fills a DLQ during the marketplace outage, and its retries-exhausted dead le
       (await request(port, 'GET', `/ui/api/dlq/letters?queue=${dlq}&reason=${reason}&limit=200`)).json<{ matched: number }>().matched;
     await waitFor(() => lines.some((l) => l.startsWith('demo: traffic done')), 90_000, 'the traffic');
     await waitFor(async () => (await letters('retries-exhausted')) > 0, 20_000, 'retries-exhausted dead letters');
-    expect(await letters('non-retryable')).toBeGreaterThan(0);
     // the demo's day ends during the outage: the marketplace is back once the traffic is done
     const before = await letters('retries-exhausted');
     const job = await request(port, 'POST', '/ui/api/dlq/replay', { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ queue: dlq, reason: 'retries-exhausted' }) });

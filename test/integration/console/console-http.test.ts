@@ -4,7 +4,7 @@ import { CONTENT_SECURITY_POLICY } from '../../../runtime/http/console/index.ts'
 import { silentLogger } from '../../../runtime/observability/logger.ts';
 import { waitFor } from '../../support/broker.ts';
 import { request } from '../../support/http.ts';
-import { shopPlugin, type ShopState } from './shop-plugin.ts';
+import { order, shopPlugin, type ShopState } from './shop-plugin.ts';
 
 // The console's HTTP rules and API on the memory transport (the browser test covers RabbitMQ).
 const TOKEN = 'console-http-test-token-1234';
@@ -43,7 +43,7 @@ describe('the console on a loopback host without a token', () => {
   });
 
   it('lists, pages and filters dead letters without consuming them, and replays a selection', async () => {
-    const published = await open.publishMany(['A-1', 'A-2', 'slow-3'].map((orderId) => ({ type: 'orders.order.paid', data: { orderId } })));
+    const published = await open.publishMany(['A-1', 'A-2', 'slow-3'].map((id) => ({ type: 'orders.order.paid', data: order(id) })));
     await waitFor(async () => (await open.transport.queueInfo(dlq)).messages === 3, 5_000, 'three dead letters');
     const list = (await request(port(open), 'GET', '/ui/api/dlq')).json<Array<{ queue: string; messages: number }>>();
     expect(list.find((q) => q.queue === dlq)?.messages).toBe(3);

@@ -6,7 +6,7 @@ import { createHost, type Host } from 'stokcerdas';
 import { silentLogger } from '../../../runtime/observability/logger.ts';
 import { deleteByPrefix, getBrokerUrl, uniquePrefix, waitFor } from '../../support/broker.ts';
 import { chromiumMissing, findChromium } from '../../support/chromium.ts';
-import { shopPlugin, type ShopState } from './shop-plugin.ts';
+import { order, orderIdOf, shopPlugin, type ShopState } from './shop-plugin.ts';
 
 // The operator's console in a real headless Chromium against a host on RabbitMQ. The screenshots
 // it takes are the ones the README shows.
@@ -54,7 +54,6 @@ afterAll(async () => {
   if (url) await deleteByPrefix(url, prefix);
 });
 
-const order = (orderId: string) => ({ orderId, totalAmount: 150_000, currency: 'IDR' });
 function startTraffic(): void {
   let n = 0;
   traffic = setInterval(() => {
@@ -124,7 +123,7 @@ describe.skipIf(skip !== undefined)('the console in headless Chromium, on Rabbit
     await page.click('dialog button[data-action=confirm]'); // second click
     await page.waitForSelector('.job[data-state=done]', { timeout: 15_000 });
     expect(await page.locator('.job [data-test=job-text]').first().innerText()).toContain('1 replayed');
-    const replayed = events.find((e) => (e.data as { orderId: string }).orderId === 'P-101')!;
+    const replayed = events.find((e) => orderIdOf(e.data) === 'P-101')!;
     await waitFor(() => state.handled.some((h) => h.handler === 'marketplace' && h.id === replayed.id), 10_000, 'the replayed order handled');
     await expect.poll(() => page.locator('tr[data-reason]').count(), { timeout: 10_000 }).toBe(2);
     expect(await page.locator('tr[data-reason]', { hasText: 'P-101' }).count()).toBe(0);

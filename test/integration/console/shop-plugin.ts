@@ -6,6 +6,15 @@ export interface ShopState {
   handled: Array<{ handler: string; id: string; orderId?: string }>;
 }
 
+/** the order id of an orders.* event: the seed's `orderData.id`, or a flat `orderId` */
+export function orderIdOf(data: unknown): string {
+  const d = data as { orderData?: { id?: unknown }; orderId?: unknown };
+  return String(d.orderData?.id ?? d.orderId);
+}
+
+/** an order event's payload in the seed's shape */
+export const order = (id: string) => ({ orderData: { id, channel: 'shopee', status: 'paid' } });
+
 export function shopPlugin(state: ShopState) {
   return definePlugin({
     name: 'shop',
@@ -21,7 +30,7 @@ export function shopPlugin(state: ShopState) {
         subscribe: { routingKeys: ['orders.order.paid'] },
         retry: { maxAttempts: 2, delayMs: 100 },
         async handle(event) {
-          const orderId = String((event.data as { orderId?: unknown }).orderId);
+          const orderId = orderIdOf(event.data);
           if (state.marketplaceDown) {
             // a refusal is final; a timeout is worth another attempt
             if (orderId.includes('slow')) throw new Error(`marketplace timed out on ${orderId}`);

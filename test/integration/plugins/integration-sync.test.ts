@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHost, type Host } from 'stokcerdas';
 import integrationSync from '../../../plugins/integration-sync/index.ts';
 import type { IntegrationSync } from '../../../plugins/integration-sync/target.ts';
-import { verify } from '../../../plugins/notifications/signed-webhook.ts';
+import { verify } from 'stokcerdas/webhooks';
 import { silentLogger } from '../../../runtime/observability/logger.ts';
 import { deleteByPrefix, getBrokerUrl, uniquePrefix, waitFor } from '../../support/broker.ts';
 

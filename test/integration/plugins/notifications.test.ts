@@ -4,7 +4,7 @@ import amqp, { type ChannelModel } from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHost, systemClock, type Clock, type Host } from 'stokcerdas';
 import notifications from '../../../plugins/notifications/index.ts';
-import { verify } from '../../../plugins/notifications/signed-webhook.ts';
+import { verify } from 'stokcerdas/webhooks';
 import { silentLogger } from '../../../runtime/observability/logger.ts';
 import { deleteByPrefix, getBrokerUrl, uniquePrefix, waitFor } from '../../support/broker.ts';
 
