@@ -23,6 +23,7 @@ commands:
   new-plugin <name>             scaffold plugins/<name> with a passing fake-bus test
   publish <type> <json|@file>   publish one event and wait for the broker's confirm
   demo                          the bundled plugins on a generated day of shop traffic (memory, virtual time)
+  demo --live [--minutes N]     the same traffic in real time through a started host: watch it at /ui
   dlq list                      dead-letter queues with their message counts
   dlq show <queue> [--limit N]  dead letters with their reasons (left in the queue)
   dlq replay <queue> [--filter reason=R|type=PATTERN] [--limit N]
@@ -33,7 +34,7 @@ options: --config PATH, --prefix, --broker-url, --transport memory|amqp, --http-
          --log-level, --plugins-dir, --strict, --tenant ID`;
 
 async function main(argv: string[]): Promise<number> {
-  const cli = parseCliArgs(argv, { tenant: { type: 'string' }, ...DLQ_OPTIONS });
+  const cli = parseCliArgs(argv, { tenant: { type: 'string' }, live: { type: 'boolean' }, minutes: { type: 'string' }, ...DLQ_OPTIONS });
   if (cli.help || !cli.command) {
     console.log(USAGE);
     return cli.command || cli.help ? 0 : 1;
@@ -51,8 +52,9 @@ async function main(argv: string[]): Promise<number> {
     case 'publish':
       return publish(config, cli);
     case 'demo': {
+      if (cli.values.live === true) return liveDemo(config, cli);
       const { runDemo } = await import('./demo/demo.ts');
-      await runDemo({ pluginsDir: config.plugins.dir });
+      await runDemo({ pluginsDir: config.plugins.dir, progress: process.stderr });
       return 0;
     }
     case 'dlq':
@@ -61,6 +63,27 @@ async function main(argv: string[]): Promise<number> {
       console.error(`unknown command "${cli.command}"\n\n${USAGE}`);
       return 1;
   }
+}
+
+async function liveDemo(config: ResolvedConfig, cli: ParsedCli): Promise<number> {
+  const minutes = cli.values.minutes === undefined ? 3 : Number(cli.values.minutes);
+  if (!Number.isFinite(minutes) || minutes <= 0 || minutes > 24 * 60) {
+    console.error(`demo --minutes: a number of minutes from 0 to 1440 (got ${String(cli.values.minutes)})`);
+    return 1;
+  }
+  const { runLiveDemo } = await import('./demo/live.ts');
+  const until = new Promise((done) => {
+    process.once('SIGINT', done);
+    process.once('SIGTERM', done);
+  });
+  // as in start: the memory transport holds no socket, and the host must outlive its traffic
+  const keepAlive = setInterval(() => undefined, 1 << 30);
+  try {
+    await runLiveDemo({ config, minutes, progress: process.stderr, until });
+  } finally {
+    clearInterval(keepAlive);
+  }
+  return 0;
 }
 
 async function start(config: ResolvedConfig): Promise<number> {

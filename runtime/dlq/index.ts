@@ -4,3 +4,5 @@ export type { DlqCount, DeadLetterSummary, ReplayOptions, ReplayResult } from '.
 export { parseDeadLetterFilter, eventTypeOf, type DeadLetterFilter } from './filter.ts';
 export { resolveDlqName, dlqNamesFromTopology } from './names.ts';
 export { runDlqCommand, DLQ_OPTIONS, DLQ_USAGE } from './command.ts';
+export { browseDeadLetters, deadLetterKey, type BrowseOptions, type BrowsePage, type BrowsedDeadLetter } from './browse.ts';
+export { discardDeadLetters, type DiscardOptions } from './discard.ts';

@@ -15,6 +15,9 @@ import { createLogger } from '../observability/logger.ts';
 import { EventLoopMonitor } from '../observability/event-loop.ts';
 import { Metrics, withPublishMetrics } from '../observability/metrics.ts';
 import { createHttpServer, httpConfigProblems, readinessOf, type HttpServer, type IngestItem, type Readiness } from '../http/index.ts';
+import { createConsole, lazyTopology } from '../http/console/index.ts';
+import { redactString } from '../../config/redact.ts';
+import type { BindingControl } from './binding-control.ts';
 import { StatsCollector, combineHooks, type HostStats } from '../observability/stats.ts';
 import { BatchRegistry, MemoryDedupeStore, type DedupeStore, type PipelineHooks } from '../pipeline/index.ts';
 import type { PluginDefinition } from '../plugins/types.ts';
@@ -259,6 +262,23 @@ class RuntimeHost implements Host, HostInternals {
 
   private async startHttp(): Promise<void> {
     const { http } = this.config;
+    const topology = lazyTopology(() => this.pluginSet?.bindings, this.config);
+    const consoleHandler = await createConsole(
+      {
+        hostName: this.hostName,
+        startedAt: Date.now(),
+        broker: this.transport.kind === 'memory' ? 'memory transport (in this process)' : redactString(this.config.broker.url ?? ''),
+        transport: this.transport,
+        readiness: () => this.readiness(),
+        stats: () => this.stats(),
+        workers: () => this.workers?.stats?.(),
+        registry: this.metrics.registry,
+        bindings: () => topology().bindings,
+        dlqs: () => topology().dlqs,
+        control: this.container.resolve<BindingControl>('bindings'),
+      },
+      { token: http.token, logger: this.logger },
+    );
     const server = createHttpServer(
       {
         readiness: () => this.readiness(),
@@ -267,7 +287,7 @@ class RuntimeHost implements Host, HostInternals {
         publishMany: (items: IngestItem[]) => this.publishMany(items),
         eventLoop: () => this.eventLoop.snapshot(),
       },
-      { host: http.host, port: http.port, token: http.token, bodyLimitBytes: http.bodyLimitBytes, logger: this.logger },
+      { host: http.host, port: http.port, token: http.token, bodyLimitBytes: http.bodyLimitBytes, logger: this.logger, console: consoleHandler },
     );
     await server.listen();
     this.http = server;

@@ -6,6 +6,7 @@ import type { EventLoopDelay } from '../observability/event-loop.ts';
 import { checkBearer, isLoopback } from './auth.ts';
 import { parseIngestBody, type IngestItem } from './ingest.ts';
 import type { Readiness } from './readiness.ts';
+import type { ConsoleHandler } from './console/index.ts';
 
 /** What the server reads from the host: kept narrow so the server can be tested on its own. */
 export interface HttpSurface {
@@ -26,6 +27,8 @@ export interface HttpServerOptions {
   logger: Logger;
   /** /healthz answers 503 when the event loop was this late in the last 5–10 s */
   maxEventLoopDelayMs?: number;
+  /** the browser console, served under /ui with its own sign-in (bearer token or session cookie) */
+  console?: ConsoleHandler;
 }
 
 export interface HttpServer {
@@ -115,8 +118,16 @@ export function createHttpServer(surface: HttpSurface, options: HttpServerOption
 
   const server: Server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://host').pathname.replace(/\/+$/, '') || '/';
+    if (options.console && (path === '/ui' || path.startsWith('/ui/'))) {
+      options.console.handle(req, res, path).catch((err: unknown) => {
+        logger.error({ err, path }, 'console request failed');
+        if (!res.headersSent) json(res, 500, { error: 'internal', message: 'internal error (see the host log)' });
+        else res.destroy();
+      });
+      return;
+    }
     const route = routes[path];
-    if (!route) return json(res, 404, { error: 'not-found', message: `no route ${path} (try /healthz, /readyz, /metrics, /stats, POST /events)` });
+    if (!route) return json(res, 404, { error: 'not-found', message: `no route ${path} (try /healthz, /readyz, /metrics, /stats, POST /events${options.console ? ', /ui' : ''})` });
     const method = req.method === 'HEAD' && route.GET ? 'GET' : (req.method ?? 'GET');
     const handler = route[method];
     if (!handler) {
@@ -164,6 +175,8 @@ export function createHttpServer(surface: HttpSurface, options: HttpServerOption
       }),
     close: (graceMs = 5_000) =>
       new Promise<void>((resolve) => {
+        // the console's live streams never end on their own
+        options.console?.close();
         if (!server.listening) return resolve();
         const force = setTimeout(() => server.closeAllConnections(), graceMs);
         force.unref();
