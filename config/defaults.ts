@@ -1,4 +1,4 @@
-/** Every default in one place (DESIGN §8). The schema applies them; code reads the resolved config. */
+/** Every default in one place. The schema applies them; code reads the resolved config. */
 export const defaults = {
   broker: {
     prefix: 'stokcerdas',

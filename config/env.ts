@@ -18,7 +18,7 @@ const text: Parser = (raw) => ({ ok: true, value: raw });
 const integer: Parser = (raw) => parseInteger(raw);
 
 /**
- * Environment variable → config path. The EVENT_BUS_* names are the seed's (DESIGN §8), kept so
+ * Environment variable → config path. The EVENT_BUS_* names are the ones earlier deployments use, kept so
  * existing deployments work unchanged; range checks are left to the schema, whose problems are then
  * reported under the variable's name by loadConfig.
  */
@@ -118,7 +118,7 @@ function amqpUrlFromParts(env: NodeJS.ProcessEnv, problems: ConfigProblem[]): st
 }
 
 /**
- * The environment as a partial config overlay (DESIGN §8). Throws one CONFIG_INVALID listing every
+ * The environment as a partial config overlay. Throws one CONFIG_INVALID listing every
  * bad variable by name; loadConfig instead merges these problems with the schema's.
  */
 export function configFromEnv(env: NodeJS.ProcessEnv): StokcerdasConfigInput {

@@ -3,7 +3,7 @@ import { defaults } from './defaults.ts';
 import { indonesianContextConfigSchema } from '../runtime/context/indonesia/config.ts';
 
 /**
- * The config as data (DESIGN §8). Unknown keys are errors so a typo is reported by path instead
+ * The config as data. Unknown keys are errors so a typo is reported by path instead
  * of silently ignored.
  */
 const retrySchema = z

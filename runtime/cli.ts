@@ -1,5 +1,5 @@
 /**
- * The `stokcerdas` command (DESIGN §9). Every command takes `--config PATH` and the config flags;
+ * The `stokcerdas` command. Every command takes `--config PATH` and the config flags;
  * problems are printed as their coded message (secrets masked) and exit non-zero.
  */
 import { resolve } from 'node:path';
@@ -112,7 +112,7 @@ async function check(config: ResolvedConfig, filepath: string | undefined): Prom
 }
 
 /**
- * What host.start() does before setup() (issue 4 §1): import each worker-mode module once on a
+ * What host.start() does before setup(): import each worker-mode module once on a
  * worker thread, so a module that loads here but not there fails `check` too. One thread is
  * enough; piscina is loaded only when a handler runs in worker mode.
  */

@@ -8,7 +8,7 @@ import { createDemandStore, type DemandStore, type Observations } from './store/
 import { dayNumber, isoDay, keyString } from './store/types.ts';
 
 /**
- * Demand forecasting (issue 6). Two stages on the shared queue `ml.forecasting`:
+ * Demand forecasting. Two stages on the shared queue `ml.forecasting`:
  *
  * 1. `movements` and `orders` run INLINE, in batches: they turn stock movements and completed
  *    orders into daily demand in the store and publish one `analytics.demand.series.updated` per

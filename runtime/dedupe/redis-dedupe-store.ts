@@ -15,7 +15,7 @@ export interface RedisDedupeStoreOptions {
 }
 
 /**
- * The dedupe store shared by every host of a deployment (scale-out, issue 7): a redelivery that
+ * The dedupe store shared by every host of a deployment (scale-out): a redelivery that
  * lands on another host after a crash is still recognised. `seen` = EXISTS, `remember` = SET PX.
  *
  * It fails open: when Redis does not answer, `seen` says "not seen" and `remember` is skipped,

@@ -26,7 +26,7 @@ export const DLQ_OPTIONS = {
 
 type Out = { log(line: string): void; error(line: string): void };
 
-/** `stokcerdas dlq list|show|replay|purge` (issue 7 §2). Returns the exit code. */
+/** `stokcerdas dlq list|show|replay|purge` Returns the exit code. */
 export async function runDlqCommand(config: ResolvedConfig, cli: ParsedCli, out: Out = console): Promise<number> {
   const [action, name] = cli.positionals;
   if (!action || !['list', 'show', 'replay', 'purge'].includes(action) || (action !== 'list' && !name)) {

@@ -1,4 +1,4 @@
-/** Dead-letter tools (DESIGN §9, issue 7 §2): list, show, replay, purge. */
+/** Dead-letter tools for operators: list, show, replay, purge (see docs/failure-semantics.md). */
 export { countDeadLetters, peekDeadLetters, replayDeadLetters, replayMessage, purgeDeadLetters } from './dead-letters.ts';
 export type { DlqCount, DeadLetterSummary, ReplayOptions, ReplayResult } from './dead-letters.ts';
 export { parseDeadLetterFilter, eventTypeOf, type DeadLetterFilter } from './filter.ts';

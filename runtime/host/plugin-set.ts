@@ -35,7 +35,7 @@ export interface LoadHostPluginsInput {
   container: ServiceContainer;
   clock: Clock;
   publish(type: string, data: unknown, options?: PublishOptions): Promise<unknown>;
-  /** imports worker-mode plugin modules on a worker thread (issue 4): the broken ones come back as problems */
+  /** imports worker-mode plugin modules on a worker thread: the broken ones come back as problems */
   checkWorkers?(bindings: ResolvedBinding[], optionsOf: (plugin: string) => unknown): Promise<PluginProblem[]>;
 }
 

@@ -39,7 +39,7 @@ const DEFAULT_MAX_LOOP_DELAY_MS = 2_000;
 // probes must work without a secret (Docker HEALTHCHECK, kubelet); everything else is behind the token
 const OPEN_PATHS = new Set(['/healthz', '/readyz']);
 
-/** DESIGN §9's HTTP surface on node:http: /healthz, /readyz, /metrics, /stats, POST /events. */
+/** The operator's HTTP surface on node:http: /healthz, /readyz, /metrics, /stats, POST /events. */
 export function createHttpServer(surface: HttpSurface, options: HttpServerOptions): HttpServer {
   const logger = options.logger.child({ component: 'http' });
   const token = options.token?.trim() ? options.token.trim() : undefined;

@@ -4,7 +4,7 @@ import type { Clock } from '../clock/index.ts';
 import type { PublishOptions, StokEvent } from '../events/types.ts';
 import type { RetryPolicy, BatchPolicy, ResolvedConfig } from '../../config/schema.ts';
 
-/** DESIGN §7: what a plugin folder's index default-exports. */
+/** What a plugin folder's index default-exports. */
 
 export interface SubscribeSpec {
   /** exchange name without the prefix; default: the domain exchange of the first routing key */

@@ -1,5 +1,5 @@
 /**
- * The one transport contract (DESIGN §3). Both implementations (memory, amqp) pass the same
+ * The one transport contract. Both implementations (memory, amqp) pass the same
  * conformance suite in test/conformance. Names here are full broker names: the prefix is added
  * by the topology layer, never by a transport.
  */

@@ -7,7 +7,7 @@ import type { Transport } from './contract.ts';
 
 export type * from './contract.ts';
 
-/** DESIGN §8: no broker URL (and no RABBITMQ_* variable) means the embedded memory transport. */
+/** No broker URL (and no RABBITMQ_* variable) means the embedded memory transport. */
 export function selectTransportKind(config: Pick<ResolvedConfig, 'transport' | 'broker'>): 'memory' | 'amqp' {
   if (config.transport === 'memory') return 'memory';
   if (config.transport === 'amqp') return 'amqp';

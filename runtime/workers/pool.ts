@@ -48,7 +48,7 @@ const BOOTSTRAP = fileURLToPath(new URL('./bootstrap.mjs', import.meta.url));
 const TASKS_PER_THREAD = 2;
 
 /**
- * One piscina pool per host (DESIGN §1, issue 4). Worker-mode calls go through `invoker`: the
+ * One piscina pool per host, shared by every worker-mode handler. Worker-mode calls go through `invoker`: the
  * event goes to a thread, the handler's publishes come back into `call.outbox` (the outbox
  * middleware sends them after success) and its log lines are replayed on the handler's logger.
  */

@@ -5,7 +5,7 @@ import { isValidTimeZone } from './local-time.ts';
 import { indoZoneOf, ProvinceDirectory } from './zones.ts';
 
 /**
- * The `context` key of stokcerdas.config.ts (DESIGN §8, issue 5). Every default of the Indonesian
+ * The `context` key of stokcerdas.config.ts. Every default of the Indonesian
  * context lives here; the schema applies them, the calendar and provider read the parsed result.
  */
 export const indonesianContextDefaults = {

@@ -31,7 +31,7 @@ export interface IndonesianContextProviderOptions {
 }
 
 /**
- * Business context for an event's own `time` (issue 5): the zone comes from the province in
+ * Business context for an event's own `time`: the zone comes from the province in
  * `data.locationData.province`, else the tenant's province in `context.tenants`, else the
  * configured timezone. Runs twice per event (publish and delivery), so everything that depends
  * only on the place and the local day is built once and shared, frozen, by the day's events.
