@@ -26,6 +26,8 @@ export const ErrorCodes = {
   HOST_STATE: 'STOKCERDAS_HOST_STATE',
   WORKER_FAILED: 'STOKCERDAS_WORKER_FAILED',
   HTTP_LISTEN_FAILED: 'STOKCERDAS_HTTP_LISTEN_FAILED',
+  DEDUPE_UNAVAILABLE: 'STOKCERDAS_DEDUPE_UNAVAILABLE',
+  DLQ_FILTER_INVALID: 'STOKCERDAS_DLQ_FILTER_INVALID',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
@@ -41,30 +43,35 @@ export class StokcerdasError extends Error {
   }
 }
 
-/** Thrown by a handler to skip retries: the delivery is dead-lettered at once (`non-retryable`). */
-export class NonRetryableError extends Error {
-  readonly code = ErrorCodes.NON_RETRYABLE;
+/**
+ * Thrown by a handler to skip retries: the delivery is dead-lettered at once (`non-retryable`).
+ * The subclasses keep their own names: `x-error-type` on a dead letter and the worker-thread
+ * protocol recognise them by name.
+ */
+export class NonRetryableError extends StokcerdasError {
+  declare readonly code: typeof ErrorCodes.NON_RETRYABLE;
   constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super(ErrorCodes.NON_RETRYABLE, message, {}, options);
     this.name = 'NonRetryableError';
   }
 }
 
 /** The message can never be handled (not JSON, not a CloudEvent, fails its schema): dead-lettered at once. */
-export class PoisonMessageError extends Error {
-  readonly code = ErrorCodes.POISON;
+export class PoisonMessageError extends StokcerdasError {
+  declare readonly code: typeof ErrorCodes.POISON;
   readonly problems: string[];
   constructor(message: string, problems: string[] = []) {
-    super(message);
+    super(ErrorCodes.POISON, message, { problems });
     this.name = 'PoisonMessageError';
     this.problems = problems;
   }
 }
 
-export class HandlerTimeoutError extends Error {
-  readonly code = ErrorCodes.HANDLER_TIMEOUT;
+/** A handler ran past its `timeoutMs`: retried like a throw, dead-lettered as `handler-timeout`. */
+export class HandlerTimeoutError extends StokcerdasError {
+  declare readonly code: typeof ErrorCodes.HANDLER_TIMEOUT;
   constructor(handler: string, timeoutMs: number) {
-    super(`handler ${handler} did not finish within ${timeoutMs} ms`);
+    super(ErrorCodes.HANDLER_TIMEOUT, `handler ${handler} did not finish within ${timeoutMs} ms`, { handler, timeoutMs });
     this.name = 'HandlerTimeoutError';
   }
 }

@@ -41,7 +41,7 @@ export class AmqpTransport implements Transport {
       registry: this.registry,
       logger: this.logger,
       checkExchange: async (name) => {
-        if (!this.connection) throw new Error('not connected');
+        if (!this.connection) throw new StokcerdasError(ErrorCodes.TRANSPORT_CLOSED, `cannot check exchange ${name}: not connected to RabbitMQ`);
         await this.ops.checkExchange(this.connection, name);
       },
     });
