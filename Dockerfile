@@ -23,6 +23,7 @@ WORKDIR /app
 COPY --from=deps --chown=node:node /app/node_modules ./node_modules
 COPY --chown=node:node package.json package-lock.json tsconfig.json stokcerdas.config.ts ./
 COPY --chown=node:node bin ./bin
+COPY --chown=node:node errors ./errors
 COPY --chown=node:node config ./config
 COPY --chown=node:node runtime ./runtime
 # the bundled plugins; mount your own folder over /app/plugins and your config over

@@ -21,4 +21,21 @@ export const defaults = {
   http: { enabled: true, host: '127.0.0.1', port: 8080, bodyLimitBytes: 1_048_576 },
   log: { level: 'info' as const },
   shutdown: { drainTimeoutMs: 30_000 },
+  /** the Indonesian business context (the calendar itself is runtime/context/indonesia) */
+  context: {
+    timezone: 'Asia/Jakarta',
+    businessHours: { start: '09:00', end: '17:00', days: [1, 2, 3, 4, 5] as readonly number[] },
+    /** cuti bersama is a day off for civil servants; private employers choose, so default closed */
+    cutiBersamaIsBusinessDay: false,
+    /**
+     * Monthly demand multipliers, January first: Indonesian e-commerce peaks at 11.11 and 12.12 and
+     * the year end, and July is the new school year. Ramadan moves through the months, so it is an
+     * uplift of its own instead of a month.
+     */
+    seasonalFactors: [1, 1, 1, 1, 1, 1, 1.05, 1, 1, 1, 1.1, 1.2] as readonly number[],
+    ramadanUplift: 1.2,
+    /** the last days before Lebaran (mudik, THR paid out): the year's largest demand peak */
+    preLebaranUplift: 1.5,
+    preLebaranDays: 10,
+  },
 };

@@ -1,4 +1,4 @@
-import { StokcerdasError, ErrorCodes } from '../runtime/errors.ts';
+import { StokcerdasError, ErrorCodes } from '../errors/index.ts';
 import type { StokcerdasConfigInput } from './schema.ts';
 import {
   type ConfigProblem,

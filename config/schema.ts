@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defaults } from './defaults.ts';
-import { indonesianContextConfigSchema } from '../runtime/context/indonesia/config.ts';
+import { contextSettingsSchema } from './context.ts';
 
 /**
  * The config as data. Unknown keys are errors so a typo is reported by path instead
@@ -110,8 +110,8 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
-    /** the Indonesian business context (runtime/context/indonesia) */
-    context: indonesianContextConfigSchema.prefault({}),
+    /** the Indonesian business context: its shape here, province and zone checks in runtime/context/indonesia */
+    context: contextSettingsSchema().prefault({}),
     http: z
       .object({
         enabled: z.boolean().default(defaults.http.enabled),

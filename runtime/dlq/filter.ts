@@ -1,5 +1,5 @@
 import { ErrorCodes, StokcerdasError } from '../errors.ts';
-import { compileTopic } from '../topology/match.ts';
+import { compileTopic } from '../transport/match.ts';
 import type { Delivery } from '../transport/contract.ts';
 
 const REASONS = new Set(['retries-exhausted', 'poison', 'non-retryable', 'handler-timeout']);
