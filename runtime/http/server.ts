@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { ErrorCodes, StokcerdasError, isStokcerdasError } from '../errors.ts';
 import type { EventLoopDelay } from '../observability/event-loop.ts';
-import { checkBearer, isLoopback } from './auth.ts';
+import { checkBearer, httpConfigProblems } from './auth.ts';
 import { parseIngestBody, type IngestItem } from './ingest.ts';
 import type { Readiness } from './readiness.ts';
 
@@ -43,9 +43,9 @@ const OPEN_PATHS = new Set(['/healthz', '/readyz']);
 export function createHttpServer(surface: HttpSurface, options: HttpServerOptions): HttpServer {
   const logger = options.logger.child({ component: 'http' });
   const token = options.token?.trim() ? options.token.trim() : undefined;
-  if (!token && !isLoopback(options.host)) {
-    throw new StokcerdasError(ErrorCodes.CONFIG_INVALID, `http.token: required when http.host is "${options.host}" (beyond loopback)`, { path: 'http.token' });
-  }
+  // the host's preflight already refused this; a server built on its own keeps the same rule
+  const [tokenProblem] = httpConfigProblems({ enabled: true, host: options.host, token });
+  if (tokenProblem) throw new StokcerdasError(ErrorCodes.CONFIG_INVALID, tokenProblem, { path: 'http.token' });
   const maxDelay = options.maxEventLoopDelayMs ?? DEFAULT_MAX_LOOP_DELAY_MS;
 
   const routes: Record<string, Partial<Record<string, (req: IncomingMessage, res: ServerResponse) => Promise<void> | void>>> = {

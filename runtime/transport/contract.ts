@@ -125,6 +125,11 @@ export interface Transport {
   queueInfo(queue: string): Promise<QueueInfo>;
   purge(queue: string): Promise<number>;
   status(): TransportStatus;
+  /**
+   * Which queues have a consumer registered with the broker (what /readyz checks). A transport
+   * without the notion (memory: a consumer is registered the moment it is created) leaves it out.
+   */
+  consumerStates?(): Array<{ queue: string; consuming: boolean }>;
   /** wait for outstanding confirms, then close */
   close(): Promise<void>;
 }
