@@ -10,7 +10,15 @@ export const defaults = {
     defaultTtlMs: 1_800_000,
     defaultPriority: 5,
     reconnect: { initialDelayMs: 500, maxDelayMs: 30_000 },
+    /**
+     * The RabbitMQ a host reaches when it must use AMQP (`transport: 'amqp'`, or RABBITMQ_HOST and
+     * friends) but was given no URL: a local broker with the guest account on vhost "/". Not a
+     * default for `broker.url` itself, whose absence selects the memory transport.
+     */
+    local: { host: '127.0.0.1', port: 5672, username: 'guest', password: 'guest', vhost: '/' },
   },
+  /** 'auto' = amqp when a broker URL is configured, memory otherwise */
+  transport: 'auto' as const,
   local: { enabled: true },
   plugins: { dir: 'plugins', strict: false },
   retry: { maxAttempts: 3, delayMs: 5_000, multiplier: 2, maxDelayMs: 300_000 },
@@ -39,3 +47,6 @@ export const defaults = {
     preLebaranDays: 10,
   },
 };
+
+/** `defaults.broker.local` as a URL (RabbitMQ lets the guest account in only from its own machine). */
+export const localBrokerUrl = ((l) => `amqp://${l.username}:${l.password}@${l.host}:${l.port}`)(defaults.broker.local);

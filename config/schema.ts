@@ -68,7 +68,7 @@ export const configSchema = z
       .strict()
       .prefault({}),
     /** 'auto' = amqp when a broker URL is configured, memory otherwise */
-    transport: z.enum(['auto', 'memory', 'amqp']).default('auto'),
+    transport: z.enum(['auto', 'memory', 'amqp']).default(defaults.transport),
     local: z.object({ enabled: z.boolean().default(defaults.local.enabled) }).strict().prefault({}),
     plugins: z
       .object({

@@ -1,6 +1,7 @@
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ResourceLimits } from 'node:worker_threads';
 import { Piscina } from 'piscina';
+import { defaults } from '../../config/defaults.ts';
 import type { Logger } from 'pino';
 import type { ResolvedConfig } from '../../config/schema.ts';
 import { ErrorCodes, StokcerdasError } from '../errors.ts';
@@ -135,7 +136,7 @@ export async function createWorkerInvoker(options: WorkerPoolOptions): Promise<W
       mover.stop();
       // the host has drained its consumers already; anything still running past the deadline is
       // stuck, and a stuck thread must not keep the process alive
-      const deadline = options.config.shutdown?.drainTimeoutMs ?? 30_000;
+      const deadline = options.config.shutdown?.drainTimeoutMs ?? defaults.shutdown.drainTimeoutMs;
       let timer: NodeJS.Timeout | undefined;
       const forced = new Promise<'timeout'>((resolve) => {
         timer = setTimeout(() => resolve('timeout'), deadline);
