@@ -8,7 +8,7 @@ import type { Transport } from '../transport/contract.ts';
 import { systemClock } from '../clock/index.ts';
 import { countDeadLetters, peekDeadLetters, purgeDeadLetters, replayDeadLetters, type DeadLetterSummary } from './dead-letters.ts';
 import { parseDeadLetterFilter } from './filter.ts';
-import { dlqNamesFromTopology, resolveDlqName } from './names.ts';
+import { dlqNamesFromTopology, resolveDlqName } from './dlq-names.ts';
 
 export const DLQ_USAGE = `usage: stokcerdas dlq list
        stokcerdas dlq show <queue> [--limit N] [--json]

@@ -2,5 +2,5 @@
 export { countDeadLetters, peekDeadLetters, replayDeadLetters, replayMessage, purgeDeadLetters } from './dead-letters.ts';
 export type { DlqCount, DeadLetterSummary, ReplayOptions, ReplayResult } from './dead-letters.ts';
 export { parseDeadLetterFilter, eventTypeOf, type DeadLetterFilter } from './filter.ts';
-export { resolveDlqName, dlqNamesFromTopology } from './names.ts';
+export { resolveDlqName, dlqNamesFromTopology } from './dlq-names.ts';
 export { runDlqCommand, DLQ_OPTIONS, DLQ_USAGE } from './command.ts';

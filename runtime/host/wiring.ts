@@ -21,7 +21,7 @@ import { deadLetterExchangeName } from '../topology/names.ts';
 import type { Transport } from '../transport/contract.ts';
 import { createTransport } from '../transport/index.ts';
 import type { WorkerPool } from '../workers/index.ts';
-import { createBindingControl, type PausableConsumer } from './binding-control.ts';
+import { createPauseControl, type PausableConsumer } from './pause-control.ts';
 
 /**
  * The one place that builds the host's collaborators and connects them. Nothing here does I/O:
@@ -125,7 +125,8 @@ export function wireHost(config: ResolvedConfig, options: HostOptions, live: Liv
   container.register('contextProvider', provider);
   container.register('publish', (type: string, data: unknown, opts?: PublishOptions) => publisher.publish(type, data, opts));
   if (provider.calendar) container.register('calendar', provider.calendar);
-  container.register('bindings', createBindingControl(() => live.consumers()));
+  container.register('pause', createPauseControl(() => live.consumers()));
+  container.registerDeprecatedAlias('bindings', 'pause', (message) => logger.warn(message));
 
   return {
     clock,

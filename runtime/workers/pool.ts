@@ -11,7 +11,7 @@ import { MOVE_GRACE_MS, Mover } from './mover.ts';
 import type { WorkerResult, WorkerTask } from './protocol.ts';
 import { closedError, createSend, type CallCounts } from './send.ts';
 import { Slots } from './slots.ts';
-import { validateWorkerModules, type WorkerModuleCheck } from './validate.ts';
+import { validateWorkerModules, type WorkerModuleCheck } from './module-check.ts';
 
 export interface WorkerPoolOptions {
   config: Pick<ResolvedConfig, 'workers'> & Partial<Pick<ResolvedConfig, 'shutdown'>>;

@@ -7,8 +7,8 @@ import type {
 } from '../contract.ts';
 import { type AmqpTransportOptions, backoffDelayMs, redactUrl, socketOptions } from './connection-options.ts';
 import { ConsumerRegistration } from './consumer.ts';
-import { transportClosed } from './errors.ts';
-import { Publisher } from './publisher.ts';
+import { transportClosed } from './broker-errors.ts';
+import { Publisher } from './confirm-publisher.ts';
 import { QueueOperations, type GetResult } from './queue-operations.ts';
 import { TopologyRegistry, declareTopology } from './topology.ts';
 

@@ -5,7 +5,7 @@ import type {
   QueueInfo, Settlement, TopologySpec, Transport, TransportStatus,
 } from '../contract.ts';
 import { MemoryConsumer, type ConsumerHost } from './consumer.ts';
-import { deadLetterProperties, isDeadLetterCycle, type DeathReason } from './dead-letter.ts';
+import { deadLetterProperties, isDeadLetterCycle, type DeathReason } from './x-death.ts';
 import { assertSameExchange, assertSameQueue, normalizeQueueSpec } from './declare.ts';
 import { MemoryExchange } from './exchange.ts';
 import { MemoryQueue, toDelivery, type StoredMessage } from './queue.ts';
