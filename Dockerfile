@@ -50,6 +50,7 @@ WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY package.json package-lock.json tsconfig.json stokcerdas.config.ts ./
 COPY bin ./bin
+COPY errors ./errors
 COPY config ./config
 COPY runtime ./runtime
 # the bundled plugins; mount your own folder over /app/plugins and your config over

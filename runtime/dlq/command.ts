@@ -10,7 +10,7 @@ import { countDeadLetters, peekDeadLetters, replayDeadLetters, type DeadLetterSu
 import { discardDeadLetters } from './discard.ts';
 import { createProgress, type ProgressStream } from '../terminal/progress.ts';
 import { parseDeadLetterFilter } from './filter.ts';
-import { dlqNamesFromTopology, resolveDlqName } from './names.ts';
+import { dlqNamesFromTopology, resolveDlqName } from './dlq-names.ts';
 
 export const DLQ_USAGE = `usage: stokcerdas dlq list
        stokcerdas dlq show <queue> [--limit N] [--json]
@@ -28,7 +28,7 @@ export const DLQ_OPTIONS = {
 
 type Out = { log(line: string): void; error(line: string): void };
 
-/** `stokcerdas dlq list|show|replay|purge` (issue 7 §2). Returns the exit code. */
+/** `stokcerdas dlq list|show|replay|purge`. Returns the exit code. */
 export async function runDlqCommand(config: ResolvedConfig, cli: ParsedCli, out: Out = console, progress: ProgressStream = process.stderr): Promise<number> {
   const [action, name] = cli.positionals;
   if (!action || !['list', 'show', 'replay', 'purge'].includes(action) || (action !== 'list' && !name)) {

@@ -27,7 +27,7 @@ export async function countDeadLetters(transport: Pick<Transport, 'queueInfo'>, 
   return out;
 }
 
-/** What `dlq show` prints for one dead letter (DESIGN §6 headers). */
+/** What `dlq show` prints for one dead letter (the failure headers of docs/failure-semantics.md). */
 export interface DeadLetterSummary {
   messageId?: string;
   type: string;

@@ -17,15 +17,10 @@ export interface Readiness {
   skippedPlugins: string[];
 }
 
-/** The amqp transport reports its consumers (for /readyz); the memory one always consumes. */
-interface ReportsConsumers {
-  consumerStates?(): Array<{ queue: string; consuming: boolean }>;
-}
-
 /** /readyz: broker connected and every binding consuming, and the host neither starting nor draining. */
-export function readinessOf(state: string, transport: Transport, skipped: readonly SkippedPlugin[] = []): Readiness {
+export function readinessOf(state: string, transport: Pick<Transport, 'status' | 'consumerStates'>, skipped: readonly SkippedPlugin[] = []): Readiness {
   const connected = transport.status().connected;
-  const states = (transport as Transport & ReportsConsumers).consumerStates?.() ?? [];
+  const states = transport.consumerStates?.() ?? [];
   const notConsuming = states.filter((s) => !s.consuming).map((s) => s.queue);
   let status: ReadinessStatus;
   if (state === 'created' || state === 'starting') status = 'starting';

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { ErrorCodes, StokcerdasError, isStokcerdasError } from '../errors.ts';
 import type { EventLoopDelay } from '../observability/event-loop.ts';
-import { checkBearer, isLoopback } from './auth.ts';
+import { checkBearer, httpConfigProblems } from './auth.ts';
 import { parseIngestBody, type IngestItem } from './ingest.ts';
 import type { Readiness } from './readiness.ts';
 import type { ConsoleHandler } from './console/index.ts';
@@ -42,13 +42,13 @@ const DEFAULT_MAX_LOOP_DELAY_MS = 2_000;
 // probes must work without a secret (Docker HEALTHCHECK, kubelet); everything else is behind the token
 const OPEN_PATHS = new Set(['/healthz', '/readyz']);
 
-/** DESIGN §9's HTTP surface on node:http: /healthz, /readyz, /metrics, /stats, POST /events. */
+/** The operator's HTTP surface on node:http: /healthz, /readyz, /metrics, /stats, POST /events. */
 export function createHttpServer(surface: HttpSurface, options: HttpServerOptions): HttpServer {
   const logger = options.logger.child({ component: 'http' });
   const token = options.token?.trim() ? options.token.trim() : undefined;
-  if (!token && !isLoopback(options.host)) {
-    throw new StokcerdasError(ErrorCodes.CONFIG_INVALID, `http.token: required when http.host is "${options.host}" (beyond loopback)`, { path: 'http.token' });
-  }
+  // the host's preflight already refused this; a server built on its own keeps the same rule
+  const [tokenProblem] = httpConfigProblems({ enabled: true, host: options.host, token });
+  if (tokenProblem) throw new StokcerdasError(ErrorCodes.CONFIG_INVALID, tokenProblem, { path: 'http.token' });
   const maxDelay = options.maxEventLoopDelayMs ?? DEFAULT_MAX_LOOP_DELAY_MS;
 
   const routes: Record<string, Partial<Record<string, (req: IncomingMessage, res: ServerResponse) => Promise<void> | void>>> = {

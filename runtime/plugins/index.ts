@@ -1,4 +1,4 @@
-/** Plugins (DESIGN §7): discovery, loading, validation, bindings, scaffolding. */
+/** Plugins (docs/plugin-contract.md): discovery, loading, validation, bindings, scaffolding. */
 export type { HandlerContext, HandlerDefinition, OutboxPublish, PluginDefinition, SetupContext, SubscribeSpec } from './types.ts';
 export { definePlugin } from './define.ts';
 export { validatePluginDefinition, pluginShapeProblems, pluginLabel, TOPIC_PATTERN, ENTITY_NAME, PLUGIN_NAME } from './validate.ts';

@@ -5,7 +5,7 @@ import type { PublishOptions, StokEvent } from '../events/types.ts';
 import type { PublishPayloadFor } from '../events/event-types.ts';
 import type { EventSchemaInput } from '../events/versions.ts';
 import type { IndonesianCalendar } from '../context/indonesia/calendar.ts';
-import type { BindingControl } from '../host/binding-control.ts';
+import type { PauseControl } from '../host/pause-control.ts';
 import type { RetryPolicy, BatchPolicy, ResolvedConfig } from '../../config/schema.ts';
 
 /** What a plugin folder's index default-exports. */
@@ -31,7 +31,9 @@ export interface ServiceTypes {
   /** publishes at once and resolves with the event once the broker confirms it */
   publish: (type: string, data: unknown, options?: PublishOptions) => Promise<StokEvent>;
   /** pause and resume consuming a binding's queue */
-  bindings: BindingControl;
+  pause: PauseControl;
+  /** @deprecated the old name of `pause`, kept for one release (resolving it logs a warning) */
+  bindings: PauseControl;
 }
 
 /** `resolve(name)`: typed for the services above; anything else needs a type argument (or is `unknown`). */

@@ -1,6 +1,6 @@
 import type { Registry } from 'prom-client';
 import type { ResolvedConfig } from '../../../config/schema.ts';
-import type { BindingControl } from '../../host/binding-control.ts';
+import type { PauseControl as BindingControl } from '../../host/pause-control.ts';
 import type { WorkerGaugeStats } from '../../observability/metrics.ts';
 import type { HostStats } from '../../observability/stats.ts';
 import type { ResolvedBinding } from '../../plugins/index.ts';
