@@ -143,7 +143,7 @@ export default definePlugin({
     return { handlers };
   },
   setup(ctx) {
-    ctx.register(SERVICE, new IntegrationSync(ctx.options, { clock: ctx.clock, logger: ctx.logger, resolve: (n) => ctx.resolve(n) }));
+    ctx.register(SERVICE, new IntegrationSync(ctx.options, ctx));
   },
   handlers: {
     stock: {

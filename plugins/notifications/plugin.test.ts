@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestBus, type TestBus } from 'stokcerdas/testing';
+import { requestedSchema } from './events.ts';
 import notifications from './index.ts';
 import type { NotificationsOptionsInput } from './options.ts';
 import { verify } from 'stokcerdas/webhooks';
@@ -26,7 +27,7 @@ async function start(options: NotificationsOptionsInput = {}, now = OPEN) {
   return bus;
 }
 
-const requested = (b: TestBus) => b.published.filter((e) => e.type === 'notifications.message.requested').map((e) => e.data as Record<string, unknown>);
+const requested = (b: TestBus) => b.published.filter((e) => e.type === 'notifications.message.requested').map((e) => requestedSchema.parse(e.data));
 /** A stock alert in the canonical shape: 4 units left of a reorder point of 10, unless `current` says otherwise. */
 const low = (productId = 'SKU-1', locationId = 'GUDANG-1', current = 4) => ({
   productData: { id: productId, name: 'Beras Rojolele 5 kg' },
@@ -174,7 +175,7 @@ describe('notifications on the fake bus', () => {
     await b.publish('inventory.stock.out', low('SKU-1', 'GUDANG-1', 0));
     await b.publish('inventory.stock.low', low(), { time: Date.parse(OPEN) + HOUR });
     await b.idle();
-    expect(requested(b).map((m) => `${m.kind}@${(m.subject as { locationId: string }).locationId}`)).toEqual([
+    expect(requested(b).map((m) => `${m.kind}@${m.subject.locationId}`)).toEqual([
       'stock-low@GUDANG-1',
       'stock-low@GUDANG-2',
       'stock-out@GUDANG-1',
