@@ -20,13 +20,13 @@ export default {
       subscribe: { routingKeys: ['${opts.routingKey ?? 'inventory.stock.level.changed'}'] },
       async handle(event) {
         ${opts.slowMs ? `await new Promise((r) => setTimeout(r, ${opts.slowMs}));` : ''}
-        calls().push('handled:${name}:' + event.data.productId);
+        calls().push('handled:${name}:' + event.data.productData.id);
       },
     },
   },
 };`;
 
-const stock = { productId: 'SKU-9', locationId: 'WH', previousLevel: 5, newLevel: 3, quantityChanged: -2 };
+const stock = { productData: { id: 'SKU-9' }, locationData: { id: 'WH' }, stockMovement: { type: 'sale', quantity: -2 }, stockLevel: { previous: 5, current: 3 } };
 
 
 async function until(check: () => boolean, ms = 5000) {
