@@ -222,5 +222,5 @@ describe('ml-forecasting on the fake bus', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, 60_000); // two hosts and a SQLite file, each fitting on a worker: slow on a loaded machine
 });

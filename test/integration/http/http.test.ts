@@ -174,7 +174,12 @@ describe('HTTP surface over real HTTP (memory transport)', () => {
     const res = await post(port, { type: 'inventory.stock.level.changed', data: legacyStock, tenantId: 't-1' });
     expect(res.status).toBe(202);
     await until(() => rec.handled.length === 1);
-    expect(rec.handled[0]).toMatchObject({ id: res.json().ids[0], data: stock });
+    expect(rec.handled[0]).toMatchObject({
+      id: res.json().ids[0],
+      tenant: 't-1',
+      // without a movementType the upcaster names the movement by its sign
+      data: { productData: { id: 'SKU-1' }, locationData: { id: 'WH-1' }, stockMovement: { type: 'out', quantity: -5 }, stockLevel: { previous: 9, current: 4 } },
+    });
   });
 
   it('answers 400 listing every problem, and publishes nothing from a bad batch', async () => {
