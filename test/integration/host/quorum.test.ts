@@ -20,7 +20,7 @@ const plugin = definePlugin({
       retry: { maxAttempts: 2, delayMs: 100 },
       handle(event, ctx) {
         attempts.set(event.id, ctx.attempt);
-        const { productId } = event.data as { productId: string };
+        const productId = event.data.productData.id;
         if (productId === 'always-fails' || (productId === 'fails-once' && ctx.attempt === 1)) throw new Error(`no ${productId}`);
         handled.push(productId);
       },
@@ -39,7 +39,12 @@ afterAll(async () => {
   await deleteByPrefix(url, prefix);
 });
 
-const stock = (productId: string) => ({ productId, locationId: 'WH-1', previousLevel: 9, newLevel: 4, quantityChanged: -5 });
+const stock = (productId: string) => ({
+  productData: { id: productId },
+  locationData: { id: 'WH-1' },
+  stockMovement: { type: 'sale' as const, quantity: -5 },
+  stockLevel: { previous: 9, current: 4 },
+});
 
 describe('quorum queues (broker.queueType: quorum, real broker)', () => {
   it('declares every queue of the topology as a quorum queue', async () => {
