@@ -8,6 +8,9 @@ export interface Readiness {
   connected: boolean;
   /** queues whose consumer is not (yet) registered with the broker */
   notConsuming: string[];
+  /** the broker node connected to (`host:port`) and how often the connection moved between nodes */
+  node?: string;
+  failovers?: number;
 }
 
 /** The amqp transport reports its consumers (for /readyz); the memory one always consumes. */
@@ -17,7 +20,7 @@ interface ReportsConsumers {
 
 /** /readyz: broker connected and every binding consuming, and the host neither starting nor draining. */
 export function readinessOf(state: string, transport: Transport): Readiness {
-  const connected = transport.status().connected;
+  const { connected, node, failovers } = transport.status();
   const states = (transport as Transport & ReportsConsumers).consumerStates?.() ?? [];
   const notConsuming = states.filter((s) => !s.consuming).map((s) => s.queue);
   let status: ReadinessStatus;
@@ -28,5 +31,8 @@ export function readinessOf(state: string, transport: Transport): Readiness {
   else if (!connected) status = 'disconnected';
   else if (notConsuming.length > 0) status = 'not-consuming';
   else status = 'ready';
-  return { ready: status === 'ready', status, connected, notConsuming };
+  const readiness: Readiness = { ready: status === 'ready', status, connected, notConsuming };
+  if (node !== undefined) readiness.node = node;
+  if (failovers !== undefined) readiness.failovers = failovers;
+  return readiness;
 }
