@@ -90,7 +90,7 @@ async function scenario(
     const outcome = await fault({ prefix, hosts, publisher, sampler, handled: () => redis.hlen(`${prefix}:runs`) });
     const ids = await streaming;
     await waitFor(async () => (await redis.hlen(`${prefix}:runs`)) === TOTAL, 240_000, 'every event handled');
-    const doneAt = Date.now();
+    const doneAt = sampler.doneAt ?? Date.now();
 
     // nothing ready, nothing unacked, nothing dead-lettered, in any queue of the scenario
     const live = await liveNode();

@@ -111,6 +111,11 @@ export class Sampler {
     clearInterval(this.timer);
   }
 
+  /** when the count first reached the total */
+  get doneAt(): number | undefined {
+    return this.samples.find((s) => s.count >= this.total)?.at;
+  }
+
   get count(): number {
     return this.samples.at(-1)?.count ?? 0;
   }
