@@ -89,7 +89,12 @@ await_node() {
   exit 1
 }
 
-members_running() { ctl 1 eval 'length(rabbit_nodes:all_running()).' 2>/dev/null | tr -dc 0-9; }
+members_running() {
+  # asked of the first node that answers: node 1 may be the one that is down
+  for n in "${NODES[@]}"; do
+    if running "$n"; then ctl "$n" eval 'length(rabbit_nodes:all_running()).' 2>/dev/null | tr -dc 0-9; return; fi
+  done
+}
 
 joined() { ctl "$1" cluster_status --formatter json 2>/dev/null | grep -q "\"$(name 1)\""; }
 
