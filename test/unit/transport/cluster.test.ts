@@ -3,6 +3,9 @@ import type { ChannelModel } from 'amqplib';
 import { describe, expect, it } from 'vitest';
 import { configFromEnv, readEnvOverlay } from '../../../config/env.ts';
 import { configSchema } from '../../../config/schema.ts';
+import { readinessOf } from '../../../runtime/http/readiness.ts';
+import { Metrics } from '../../../runtime/observability/metrics.ts';
+import type { Transport, TransportStatus } from '../../../runtime/transport/contract.ts';
 import { buildTopology } from '../../../runtime/topology/build.ts';
 import { brokerUrls, selectTransportKind } from '../../../runtime/transport/index.ts';
 import { nodeOf } from '../../../runtime/transport/amqp/connection-options.ts';
@@ -29,6 +32,23 @@ describe('several broker nodes', () => {
     expect(nodeOf('amqp://user:secret@10.0.0.7:5682/%2F')).toBe('10.0.0.7:5682');
     expect(nodeOf('amqps://rabbit1')).toBe('rabbit1:5671');
     expect(nodeOf({ url: 'amqp://rabbit2' })).toBe('rabbit2:5672');
+  });
+});
+
+describe('which node, and how often the host moved', () => {
+  it('shows the node and the fail-overs in the metrics and in /readyz, and no node while disconnected', async () => {
+    let status: TransportStatus = { connected: true, reconnects: 2, bufferedPublishes: 0, node: '127.0.0.1:5682', failovers: 1 };
+    const metrics = new Metrics({ status: () => status });
+    let text = await metrics.text();
+    expect(text).toMatch(/^stokcerdas_broker_failovers_total 1$/m);
+    expect(text).toContain('stokcerdas_broker_node{node="127.0.0.1:5682"} 1');
+    const transport = { status: () => status } as unknown as Transport;
+    expect(readinessOf('running', transport)).toMatchObject({ ready: true, node: '127.0.0.1:5682', failovers: 1 });
+    status = { connected: false, reconnects: 2, bufferedPublishes: 0, failovers: 1 };
+    text = await metrics.text();
+    expect(text).not.toContain('stokcerdas_broker_node{');
+    expect(readinessOf('running', transport)).toMatchObject({ ready: false, status: 'disconnected', failovers: 1 });
+    expect(readinessOf('running', transport).node).toBeUndefined();
   });
 });
 
