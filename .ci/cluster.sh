@@ -13,12 +13,13 @@
 #   .ci/cluster.sh stop-app N / start-app N   rabbitmqctl stop_app / start_app on node N
 #   .ci/cluster.sh pid N          the OS pid of node N's Erlang VM
 #
-# Environment: STOKCERDAS_CLUSTER_DIR (default ${TMPDIR:-/tmp}/stokcerdas-cluster), must be
+# Environment: STOKCERDAS_CLUSTER_DIR (default /tmp/stokcerdas-cluster), must be
 # writable by the rabbitmq user; STOKCERDAS_CLUSTER_BASE_PORT (default 5680: nodes on +1..+3, their
 # Erlang distribution ports on 20000 + that). Run as root or as the rabbitmq user.
 set -euo pipefail
 
-DIR="${STOKCERDAS_CLUSTER_DIR:-${TMPDIR:-/tmp}/stokcerdas-cluster}"
+# not under $TMPDIR: that may be a directory the rabbitmq user cannot enter
+DIR="${STOKCERDAS_CLUSTER_DIR:-/tmp/stokcerdas-cluster}"
 BASE="${STOKCERDAS_CLUSTER_BASE_PORT:-5680}"
 NODES=(1 2 3)
 HOST=localhost

@@ -15,7 +15,7 @@ import { request } from '../support/http.ts';
 const TOTAL = Number(process.env.CLUSTER_FAULT_EVENTS ?? 20_000);
 const REDIS_URL = 'redis://127.0.0.1:6379';
 /** the fixture's handler concurrency: at most this many runs can repeat per host per connection loss */
-const CONCURRENCY = 8;
+const CONCURRENCY = 32;
 const SCENARIO_TIMEOUT = 420_000;
 
 let startedHere = false;
