@@ -33,7 +33,6 @@ afterAll(async () => {
   if (report.length > 0) console.log(`cluster fault summary (${TOTAL} events each):\n${report.map((l) => `  ${l}`).join('\n')}`);
 }, 120_000);
 
-const reduce = (n: NodeNumber) => nodeLabel(n);
 
 interface Run {
   prefix: string;
@@ -82,7 +81,7 @@ async function scenario(
     );
     await publisher.start();
     hosts.push(...(await Promise.all(setup.hosts.map((urls, i) => startHostProcess(`h${i + 1}`, { prefix, urls: urlsFrom(...urls), redisUrl: REDIS_URL })))));
-    for (const [i, h] of hosts.entries()) expect((await readyz(h)).node).toBe(reduce(setup.hosts[i]![0]!));
+    for (const [i, h] of hosts.entries()) expect((await readyz(h)).node).toBe(nodeLabel(setup.hosts[i]![0]!));
 
     sampler.start();
     const started = Date.now();
@@ -161,7 +160,7 @@ async function waitHandled(run: Run, fraction: number): Promise<void> {
 async function whenOn(h: HostProcess, node: NodeNumber, since: number): Promise<number> {
   await waitFor(async () => {
     const r = await readyz(h).catch(() => undefined);
-    return r?.ready === true && r.node === reduce(node);
+    return r?.ready === true && r.node === nodeLabel(node);
   }, 120_000, `${h.name} ready on node ${node}`);
   return Date.now() - since;
 }
@@ -177,7 +176,7 @@ describe('three-node cluster, quorum queues: faults mid-stream lose nothing', ()
       expect(ready.failovers).toBe(1);
       const metrics = (await request(host.port, 'GET', '/metrics')).text;
       expect(metrics).toMatch(/^stokcerdas_broker_failovers_total 1$/m);
-      expect(metrics).toContain(`stokcerdas_broker_node{node="${reduce(2)}"} 1`);
+      expect(metrics).toContain(`stokcerdas_broker_node{node="${nodeLabel(2)}"} 1`);
       return { faultAt, survivors: [host], connectionLosses: 1, notes: [`ready on node 2 after ${failoverMs} ms`] };
     });
   }, SCENARIO_TIMEOUT);
@@ -198,7 +197,7 @@ describe('three-node cluster, quorum queues: faults mid-stream lose nothing', ()
       const electedMs = Date.now() - faultAt;
       // the host's own node stayed up: no fail-over needed
       const ready = await readyz(host);
-      expect(ready).toMatchObject({ ready: true, node: reduce(2), failovers: 0 });
+      expect(ready).toMatchObject({ ready: true, node: nodeLabel(2), failovers: 0 });
       return { faultAt, survivors: [host], connectionLosses: 1, notes: [`new leader node ${leader} seen ${electedMs} ms after the stop command`] };
     });
   }, SCENARIO_TIMEOUT);
