@@ -258,16 +258,18 @@ export class Publisher {
   private resendNacked(p: Pending, state: ChannelState): boolean {
     p.nacks = (p.nacks ?? 0) + 1;
     if (this.closed || p.nacks > MAX_NACK_RESENDS) return false;
-    this.buffer.push(p);
-    if (++state.nackRun === NACK_RUN_DEAD_CHANNEL && this.state === state) {
-      this.deps.logger?.warn({ nacks: state.nackRun }, 'the broker nacked a run of publishes: reopening the publisher channel');
-      state.error = new Error(`${NACK_RUN_DEAD_CHANNEL} nacks in a row`);
-      closeQuietly(state.channel);
-    } else if (this.state === state && state.nackRun < NACK_RUN_DEAD_CHANNEL) {
-      // a lone nack: out again at once on the same channel
-      this.buffer.pop();
-      this.send(p);
+    if (this.state === state && ++state.nackRun >= NACK_RUN_DEAD_CHANNEL) {
+      if (state.nackRun === NACK_RUN_DEAD_CHANNEL) {
+        this.deps.logger?.warn({ nacks: state.nackRun }, 'the broker nacked a run of publishes: reopening the publisher channel');
+        // an error makes the close handler reopen the channel on the same connection
+        state.error = new Error(`${NACK_RUN_DEAD_CHANNEL} nacks in a row`);
+        closeQuietly(state.channel);
+      }
+      this.hold(p); // sent on the new channel
+      return true;
     }
+    // a lone nack, or one from a channel already replaced: out again on the current channel
+    this.dispatch(p);
     return true;
   }
 
