@@ -57,6 +57,26 @@ describe('quorum queues (broker.queueType: quorum, real broker)', () => {
     expect(ours.every(([, type]) => type === 'quorum')).toBe(true);
   });
 
+  it('declares at-least-once dead-lettering with reject-publish, and a delivery limit on work queues only', async () => {
+    const out = await rabbitmqctl('-q', 'list_queues', 'name', 'arguments');
+    const args = new Map(
+      out
+        .split('\n')
+        .map((l) => l.trim().split('\t'))
+        .filter(([name]) => name?.startsWith(prefix))
+        .map(([name, a]) => [name!, a ?? ''] as const),
+    );
+    const work = args.get(`${prefix}.q.work`) ?? '';
+    expect(work).toContain('{"x-dead-letter-strategy","at-least-once"}');
+    expect(work).toContain('{"x-overflow","reject-publish"}');
+    expect(work).toContain('{"x-delivery-limit",20}');
+    const wait = args.get(`${prefix}.q.work.retry.100ms`) ?? '';
+    expect(wait).toContain('{"x-dead-letter-strategy","at-least-once"}');
+    expect(wait).toContain('{"x-overflow","reject-publish"}');
+    expect(wait).not.toContain('x-delivery-limit');
+    expect(args.get(`${prefix}.q.work.dlq`)).not.toContain('x-delivery-limit');
+  });
+
   it('retries through the quorum wait queue and dead-letters into the quorum DLQ with the headers', async () => {
     await host.publish('inventory.stock.level.changed', stock('fine'));
     await host.publish('inventory.stock.level.changed', stock('fails-once'));
