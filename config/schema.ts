@@ -83,6 +83,9 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /** settings per handler, keyed "plugin/handler", over what the plugin declared */
+    handlers: z.record(z.string().regex(/^[^/]+\/[^/]+$/, 'keys are "plugin/handler"'), bindingOverrideSchema).default({}),
+    /** @deprecated the old name of `handlers`, read for one more release (the host warns) */
     bindings: z.record(z.string().regex(/^[^/]+\/[^/]+$/, 'keys are "plugin/handler"'), bindingOverrideSchema).default({}),
     retry: retrySchema.partial().strict().prefault({}).transform((r) => ({ ...defaults.retry, ...r })),
     batch: batchSchema.partial().strict().prefault({}).transform((b) => ({ ...defaults.batch, ...b })),

@@ -108,6 +108,9 @@ class RuntimeHost implements Host, HostInternals {
       // up before the broker connect: /healthz answers and /readyz says "starting" during a slow start
       if (this.config.http.enabled) this.closers.push(await this.startHttp());
       this.warnAboutData();
+      if (Object.keys(this.config.bindings).length > 0) {
+        this.logger.warn('config: the key "bindings" is deprecated and will be removed in the next release; rename it to "handlers" (same keys and settings)');
+      }
       const set = await this.startPlugins();
       // registered before connecting: a connect that fails may leave a connection manager retrying
       this.closers.push(() => this.transport.close());

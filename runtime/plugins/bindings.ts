@@ -8,7 +8,7 @@ import { ENTITY_NAME, TOPIC_PATTERN, formatPath, pluginLabel } from './validate.
 
 /**
  * What each handler actually consumes: the plugin's declaration, overridden per
- * handler by `bindings["plugin/handler"]` in the config, with the config's defaults underneath.
+ * handler by `handlers["plugin/handler"]` (formerly `bindings`) in the config, with the config's defaults underneath.
  * Precedence for every setting: config default < handler declaration < binding override.
  */
 export interface ResolvedBinding {
@@ -35,6 +35,7 @@ export interface ResolvedBinding {
 }
 
 export type BindingsConfig = Pick<ResolvedConfig, 'bindings' | 'retry' | 'batch' | 'timeoutMs'> & {
+  handlers?: ResolvedConfig['handlers'];
   broker: Pick<ResolvedConfig['broker'], 'prefetch' | 'concurrency'>;
   plugins?: { disabled?: readonly string[] };
 };
@@ -59,8 +60,8 @@ function layered<T extends object>(base: T, ...layers: (Partial<T> | undefined)[
 const first = <T>(...values: (T | undefined)[]): T | undefined => values.find((v) => v !== undefined);
 
 /** Override fields the config schema types only as non-empty strings. */
-function overrideProblems(key: string, o: BindingOverride): string[] {
-  const at = (...path: PropertyKey[]) => formatPath(path, `bindings[${JSON.stringify(key)}]`);
+function overrideProblems(key: string, o: BindingOverride, configKey: string): string[] {
+  const at = (...path: PropertyKey[]) => formatPath(path, `${configKey}[${JSON.stringify(key)}]`);
   const lines: string[] = [];
   o.routingKeys?.forEach((k, i) => {
     if (!TOPIC_PATTERN.test(k)) {
@@ -102,7 +103,9 @@ export function resolveBindings(
 ): { bindings: ResolvedBinding[]; problems: PluginProblem[] } {
   const bindings: ResolvedBinding[] = [];
   const problems: PluginProblem[] = [];
-  const overrides = config.bindings ?? {};
+  // `handlers` is the key; `bindings` its deprecated name: each override is reported under the key it was written with
+  const overrides: Record<string, BindingOverride> = { ...config.bindings, ...config.handlers };
+  const keyOf = (key: string) => (config.handlers && Object.hasOwn(config.handlers, key) ? 'handlers' : 'bindings');
 
   for (const p of plugins) {
     const label = p.dir ? pluginLabel(p.dir) : `plugin "${p.name}"`;
@@ -111,7 +114,7 @@ export function resolveBindings(
       const key = `${p.name}/${handler}` as const;
       const override: BindingOverride = overrides[key] ?? {};
 
-      const invalid = overrideProblems(key, override);
+      const invalid = overrideProblems(key, override, keyOf(key));
       if (invalid.length > 0) {
         const error = new StokcerdasError(ErrorCodes.CONFIG_INVALID, invalid.join('\n'), { plugin: p.name, handler, problems: invalid });
         problems.push({ plugin: p.name, file, error });
@@ -122,7 +125,7 @@ export function resolveBindings(
       let exchange = first(override.exchange, def.subscribe.exchange);
       if (exchange === undefined) {
         // the keys came from the override or the plugin: the message points at where to fix it
-        const inConfig = `bindings[${JSON.stringify(key)}]`;
+        const inConfig = `${keyOf(key)}[${JSON.stringify(key)}]`;
         const resolved = defaultExchange(routingKeys, override.routingKeys ? `${inConfig}.exchange` : 'subscribe.exchange');
         if ('problem' in resolved) {
           const where = override.routingKeys
@@ -167,9 +170,9 @@ export function resolveBindings(
     const loaded = byName.get(plugin);
     let message: string | undefined;
     if (!loaded) {
-      message = `bindings[${JSON.stringify(key)}]: no plugin "${plugin}" (known: ${[...byName.keys()].join(', ') || 'none'})`;
+      message = `${keyOf(key)}[${JSON.stringify(key)}]: no plugin "${plugin}" (known: ${[...byName.keys()].join(', ') || 'none'})`;
     } else if (!Object.hasOwn(loaded.definition.handlers, handler)) {
-      message = `bindings[${JSON.stringify(key)}]: no handler "${handler}" in plugin "${plugin}" (known: ${Object.keys(loaded.definition.handlers).join(', ')})`;
+      message = `${keyOf(key)}[${JSON.stringify(key)}]: no handler "${handler}" in plugin "${plugin}" (known: ${Object.keys(loaded.definition.handlers).join(', ')})`;
     }
     if (message) {
       problems.push({ plugin, error: new StokcerdasError(ErrorCodes.BINDING_UNKNOWN, message, { key, plugin, handler }) });

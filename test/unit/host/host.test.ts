@@ -117,4 +117,15 @@ describe('host with a plugins folder on the memory transport', () => {
       /retry\.maxAttempts[\s\S]*broker\.prefetch|broker\.prefetch[\s\S]*retry\.maxAttempts/,
     );
   });
+
+  it('warns once at start that the config key "bindings" is now "handlers", and still applies it', async () => {
+    await addPlugin('stock-watch', pluginSource('stock-watch'));
+    const logs = captureLogs();
+    host = createHost({ plugins: { dir }, http: { enabled: false }, bindings: { 'stock-watch/onStock': { timeoutMs: 1234 } } }, { logger: logs.logger });
+    await host.start();
+    const warnings = logs.lines.filter((l) => String(l.msg).includes('"bindings" is deprecated'));
+    expect(warnings).toHaveLength(1);
+    expect(host.stats().subscriptions.length).toBeGreaterThan(0);
+  });
 });
+

@@ -183,4 +183,18 @@ describe('resolveBindings', () => {
     expect(problems[0]!.error.message).toBe('bindings["low-stock/alrt"]: no handler "alrt" in plugin "low-stock" (known: alert, tuned)');
     expect(problems[1]!.error.message).toBe('bindings["nope/x"]: no plugin "nope" (known: low-stock)');
   });
+
+  it('reads handler settings under "handlers", reported under that key', () => {
+    const cfg = config({ handlers: { 'low-stock/alert': { timeoutMs: 5, queue: 'alerts' }, 'low-stock/alrt': { timeoutMs: 5 } } });
+    const { bindings, problems } = resolveBindings([stock], cfg);
+    expect(bindings.find((b) => b.key === 'low-stock/alert')).toMatchObject({ timeoutMs: 5, queue: 'alerts' });
+    expect(problems.map((p) => p.error.message)).toEqual(['handlers["low-stock/alrt"]: no handler "alrt" in plugin "low-stock" (known: alert, tuned)']);
+  });
+
+  it('still reads the deprecated "bindings" key, and "handlers" wins where both set a handler', () => {
+    const cfg = config({ bindings: { 'low-stock/alert': { timeoutMs: 5, prefetch: 7 } }, handlers: { 'low-stock/alert': { timeoutMs: 9 } } });
+    const { bindings } = resolveBindings([stock], cfg);
+    expect(bindings.find((b) => b.key === 'low-stock/alert')).toMatchObject({ timeoutMs: 9 });
+    expect(resolveBindings([stock], config({ bindings: { 'low-stock/alert': { prefetch: 7 } } })).bindings[0]).toMatchObject({ prefetch: 7 });
+  });
 });
