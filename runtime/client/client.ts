@@ -113,6 +113,9 @@ export class StokcerdasClient {
     if (this.current !== 'created') throw new StokcerdasError(ErrorCodes.HOST_STATE, `client.start() called while ${this.current}`);
     this.current = 'starting';
     try {
+      if (!this.transport.durable) {
+        this.logger.warn('memory transport: what this client publishes stays in this process (set broker.url or RABBITMQ_URL, and pass env: process.env, for RabbitMQ)');
+      }
       await this.transport.connect();
       const { exchanges } = buildTopology([], { prefix: this.config.broker.prefix, queueType: this.config.broker.queueType });
       await this.transport.assertTopology({ exchanges, queues: [], bindings: [] });
