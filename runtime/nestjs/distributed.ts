@@ -6,6 +6,7 @@ import type { EventSchemaInput } from '../events/versions.ts';
 import type { Host } from '../host/host.ts';
 import type { HostStats } from '../observability/stats.ts';
 import type { HandlerDefinition, PluginDefinition } from '../plugins/types.ts';
+import type { Transport } from '../transport/contract.ts';
 import { exchangeForType } from '../topology/domains.ts';
 import { TOPIC_PATTERN } from '../plugins/validate.ts';
 
@@ -25,6 +26,11 @@ export interface DistributedConsumersInput {
   service: string;
   logger: Logger;
   events?: Record<string, EventSchemaInput>;
+  /**
+   * The client's transport when it is the memory one: consumers must read the same in-process
+   * broker the client publishes to (a second memory transport would be a second, empty broker).
+   */
+  sharedTransport?: Transport;
 }
 
 /**
@@ -99,7 +105,11 @@ export class DistributedConsumers {
     const { config } = this.input;
     const host = createHost(
       { ...config, http: { ...config.http, enabled: false }, plugins: { ...config.plugins, strict: true } },
-      { plugins: [plugin], logger: this.input.logger.child({ component: 'distributed', group: ++this.group }) },
+      {
+        plugins: [plugin],
+        logger: this.input.logger.child({ component: 'distributed', group: ++this.group }),
+        transport: this.input.sharedTransport && borrowed(this.input.sharedTransport),
+      },
     );
     this.hosts.push(host);
     await host.start();
@@ -123,4 +133,22 @@ export class DistributedConsumers {
   connected(): boolean {
     return this.hosts.every((h) => h.state !== 'ready' || h.transport.status().connected);
   }
+}
+
+/** The transport for a host that must not close it: its owner (the client) does, last. */
+function borrowed(t: Transport): Transport {
+  return {
+    kind: t.kind,
+    durable: t.durable,
+    connect: () => t.connect(),
+    assertTopology: (topology) => t.assertTopology(topology),
+    publish: (message) => t.publish(message),
+    publishBatch: (messages) => t.publishBatch(messages),
+    consume: (queue, options, handler) => t.consume(queue, options, handler),
+    get: (queue) => t.get(queue),
+    queueInfo: (queue) => t.queueInfo(queue),
+    purge: (queue) => t.purge(queue),
+    status: () => t.status(),
+    close: async () => {},
+  };
 }

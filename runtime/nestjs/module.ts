@@ -24,7 +24,13 @@ export class StokcerdasRuntime {
     const logger = options.logger ?? client.logger;
     await client.start();
     // the consumers read the same resolved config (environment applied) as the client
-    const consumers = new DistributedConsumers({ config: client.config, service, logger, events: options.events });
+    const consumers = new DistributedConsumers({
+      config: client.config,
+      service,
+      logger,
+      events: options.events,
+      sharedTransport: client.transport.durable ? undefined : client.transport,
+    });
     return new StokcerdasRuntime(client, consumers, logger);
   }
 

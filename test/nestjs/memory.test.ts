@@ -1,0 +1,43 @@
+/**
+ * StokcerdasModule without a broker URL runs on the memory transport: the distributed consumers
+ * read the client's own in-process broker, so `distributed: true` still delivers (and retries).
+ */
+import 'reflect-metadata';
+import { Test } from '@nestjs/testing';
+import { describe, expect, it } from 'vitest';
+import { EventBusService, MessageBrokerService, ProductCreatedEvent, StokcerdasClient, StokcerdasModule } from 'stokcerdas/nestjs';
+import { silentLogger } from '../../runtime/observability/logger.ts';
+import { waitFor } from '../support/broker.ts';
+
+describe('StokcerdasModule on the memory transport', () => {
+  it('delivers distributed subscriptions from the in-process broker, with a retry', async () => {
+    const app = await Test.createTestingModule({
+      imports: [StokcerdasModule.forRoot({ service: 'catalog-app', retry: { maxAttempts: 2, delayMs: 50 }, logger: silentLogger })],
+    }).compile();
+    const bus = app.get(EventBusService);
+    const tries: string[] = [];
+    class ProductHandler {
+      async handle(event: ProductCreatedEvent) {
+        tries.push(event.productData.id);
+        if (tries.length === 1) throw new Error('first try fails');
+      }
+    }
+    bus.subscribe('inventory.product.created', new ProductHandler(), { local: false, distributed: true });
+    await app.init();
+    try {
+      expect(app.get(StokcerdasClient).transport.kind).toBe('memory');
+      await bus.publishInventoryEvent('inventory.product.created', new ProductCreatedEvent({ tenantId: 't' }, { id: 'SKU-7', name: 'Kopi' }));
+      await waitFor(() => tries.length === 2, 5_000, 'the retried delivery');
+      expect(tries).toEqual(['SKU-7', 'SKU-7']);
+      expect(app.get(MessageBrokerService).getMessageHandlerStats().handlers[0]).toMatchObject({
+        handler: 'catalog-app/ProductHandler',
+        queue: 'stokcerdas.catalog-app.ProductHandler.inventory.product.created',
+        succeeded: 1,
+        retried: 1,
+      });
+    } finally {
+      await app.close();
+    }
+    expect(app.get(StokcerdasClient).state).toBe('closed');
+  });
+});
