@@ -1,7 +1,7 @@
 /**
  * The publishing client against the host's `publish`, in one run on the same broker: publish
  * rate (validate → CloudEvent → Indonesian context → confirmed by RabbitMQ) in interleaved
- * rounds, start time (connect and declare), and the cold import of each entry point in fresh
+ * rounds, with raw amqplib sending one prebuilt body on a confirm channel as context, start time (connect and declare), and the cold import of each entry point in fresh
  * processes. Medians and client/host ratios; one JSON line.
  *
  *   node --import tsx bench/client-publish/run.ts            (ROUNDS=6 EVENTS=20000 by default)
@@ -31,14 +31,21 @@ const event = (i: number) => ({
 
 type Publish = (i: number) => Promise<unknown>;
 
+/** node CPU (user + system, all threads) per message of the last `rate` call, µs */
+let lastCpuUs = 0;
+
 async function rate(publish: Publish): Promise<number> {
+  const cpu = process.cpuUsage();
   const start = performance.now();
   for (let i = 0; i < EVENTS; i += WINDOW) {
     const window: Promise<unknown>[] = [];
     for (let j = i; j < Math.min(EVENTS, i + WINDOW); j++) window.push(publish(j));
     await Promise.all(window);
   }
-  return EVENTS / ((performance.now() - start) / 1000);
+  const seconds = (performance.now() - start) / 1000;
+  const used = process.cpuUsage(cpu);
+  lastCpuUs = (used.user + used.system) / EVENTS;
+  return EVENTS / seconds;
 }
 
 const median = (xs: number[]) => {
@@ -98,17 +105,34 @@ await channel.bindQueue(sink, `${prefix}.inventory.events`, 'inventory.stock.lev
 const client: StokcerdasClient = await createClient(config, { logger: silentLogger });
 const host: Host = createHost(config, { logger: silentLogger, plugins: [] });
 await host.start();
-const sides: Record<'client' | 'host', Publish> = {
+// context for the figures: raw amqplib on a confirm channel sending one prebuilt CloudEvent body
+const confirm = await connection.createConfirmChannel();
+const body = Buffer.from(JSON.stringify((await client.publish('inventory.stock.level.changed', event(0), { tenantId: 't1' }))));
+const rawPublish: Publish = (i) =>
+  new Promise<void>((resolve, reject) => {
+    confirm.publish(`${prefix}.inventory.events`, 'inventory.stock.level.changed', body, { persistent: true, contentType: 'application/cloudevents+json', messageId: String(i) }, (err) =>
+      err ? reject(err) : resolve(),
+    );
+  });
+const sides: Record<'client' | 'host' | 'raw', Publish> = {
   client: (i) => client.publish('inventory.stock.level.changed', event(i), { tenantId: 't1' }),
   host: (i) => host.publish('inventory.stock.level.changed', event(i), { tenantId: 't1' }),
+  raw: rawPublish,
 };
 // warm-up, untimed: JIT and the connections' first windows
 await rate(sides.client);
 await rate(sides.host);
-const perSec = { client: [] as number[], host: [] as number[] };
+await rate(sides.raw);
+const perSec = { client: [] as number[], host: [] as number[], raw: [] as number[] };
+const cpuUs = { client: [] as number[], host: [] as number[], raw: [] as number[] };
+const publishOrder = ['client', 'host', 'raw'] as const;
 for (let r = 0; r < ROUNDS; r++) {
-  for (const side of r % 2 ? (['host', 'client'] as const) : (['client', 'host'] as const)) perSec[side].push(await rate(sides[side]));
+  for (const side of r % 2 ? [...publishOrder].reverse() : publishOrder) {
+    perSec[side].push(await rate(sides[side]));
+    cpuUs[side].push(lastCpuUs);
+  }
 }
+await confirm.close();
 await client.close();
 await host.stop();
 await channel.deleteQueue(sink).catch(() => {});
@@ -129,7 +153,19 @@ console.log(
     node: process.version,
     rounds: ROUNDS,
     eventsPerRound: EVENTS,
-    publishPerSec: { client: round(median(perSec.client)), host: round(median(perSec.host)), ratio: round(median(perSec.client) / median(perSec.host), 3) },
+    publishPerSec: {
+      client: round(median(perSec.client)),
+      host: round(median(perSec.host)),
+      ratio: round(median(perSec.client) / median(perSec.host), 3),
+      rawAmqplib: round(median(perSec.raw)),
+      clientToRaw: round(median(perSec.client) / median(perSec.raw), 3),
+    },
+    cpuUsPerMessage: {
+      client: round(median(cpuUs.client), 1),
+      host: round(median(cpuUs.host), 1),
+      ratio: round(median(cpuUs.client) / median(cpuUs.host), 3),
+      rawAmqplib: round(median(cpuUs.raw), 1),
+    },
     startMs: {
       client: round(median(startMs.client)),
       host: round(median(startMs.host)),
@@ -138,6 +174,6 @@ console.log(
       ratioToHostWithPlugins: round(median(startMs.client) / median(startMs.hostWithPlugins), 3),
     },
     importMs: { client: round(median(importTimes.client)), host: round(median(importTimes.host)), ratio: round(median(importTimes.client) / median(importTimes.host), 3) },
-    perRound: { publish: { client: perSec.client.map((x) => round(x)), host: perSec.host.map((x) => round(x)) }, start: { client: startMs.client.map((x) => round(x)), host: startMs.host.map((x) => round(x)), hostWithPlugins: startMs.hostWithPlugins.map((x) => round(x)) } },
+    perRound: { publish: { client: perSec.client.map((x) => round(x)), host: perSec.host.map((x) => round(x)), raw: perSec.raw.map((x) => round(x)) }, start: { client: startMs.client.map((x) => round(x)), host: startMs.host.map((x) => round(x)), hostWithPlugins: startMs.hostWithPlugins.map((x) => round(x)) } },
   }),
 );
