@@ -50,8 +50,13 @@ export class DistributedConsumers {
 
   constructor(private readonly input: DistributedConsumersInput) {}
 
-  /** The queue a subscription gets: `<service>.<Handler>.<pattern>` (wildcards spelt out), unique in this process. */
-  queueFor(pattern: string, handlerName: string, explicit?: string): string {
+  /**
+   * Registers a subscription: its handler name (the handler's class name, made unique) and its
+   * queue, `<service>.<Handler>.<pattern>` with wildcards spelt out, unless `queue` names one.
+   */
+  add(input: { id: string; pattern: string; baseName: string; queue?: string; priority: number; handle(event: StokEvent): Promise<void> }): DistributedSubscription {
+    if (this.stopped) throw new StokcerdasError(ErrorCodes.HOST_STATE, `cannot subscribe to ${input.pattern}: the event bus is shut down`);
+    const { pattern } = input;
     if (!TOPIC_PATTERN.test(pattern)) {
       throw new StokcerdasError(ErrorCodes.CONFIG_INVALID, `cannot subscribe to "${pattern}": not an event type or topic pattern`, { pattern });
     }
@@ -62,14 +67,13 @@ export class DistributedConsumers {
         { pattern },
       );
     }
-    const base = explicit ?? `${this.input.service}.${handlerName}.${pattern.replaceAll('*', 'any').replaceAll('#', 'all')}`;
-    let name = base;
-    for (let n = 2; [...this.subscriptions.values()].some((s) => s.queue === name); n++) name = `${base}.${n}`;
-    return name;
-  }
-
-  add(subscription: DistributedSubscription): void {
-    if (this.stopped) throw new StokcerdasError(ErrorCodes.HOST_STATE, `cannot subscribe to ${subscription.pattern}: the event bus is shut down`);
+    const taken = [...this.subscriptions.values()];
+    let handlerName = input.baseName;
+    for (let n = 2; taken.some((s) => s.handlerName === handlerName); n++) handlerName = `${input.baseName}-${n}`;
+    const base = input.queue ?? `${this.input.service}.${input.baseName}.${pattern.replaceAll('*', 'any').replaceAll('#', 'all')}`;
+    let queue = base;
+    for (let n = 2; taken.some((s) => s.queue === queue); n++) queue = `${base}.${n}`;
+    const subscription: DistributedSubscription = { id: input.id, pattern, queue, handlerName, priority: input.priority, handle: input.handle };
     this.subscriptions.set(subscription.id, subscription);
     this.pending.push(subscription);
     // after start, subscriptions made in the same tick start together
@@ -80,6 +84,7 @@ export class DistributedConsumers {
       });
       this.scheduled.catch((err: unknown) => this.input.logger.error({ err }, 'distributed subscription failed to start'));
     }
+    return subscription;
   }
 
   /** Starts what was subscribed so far (NestJS: onApplicationBootstrap, after every onModuleInit). */

@@ -158,12 +158,11 @@ export class EventBusService {
       priority: options.priority ?? 5,
     };
     if (sub.distributed) {
-      const handlerName = handlerNameOf(handler, this.nextId);
       this.consumers.add({
         id: sub.id,
         pattern: eventType,
-        queue: this.consumers.queueFor(eventType, handlerName, options.queue),
-        handlerName,
+        baseName: handlerNameOf(handler, this.nextId),
+        queue: options.queue,
         priority: sub.priority,
         // a throw is the pipeline's to retry and dead-letter
         handle: async (event) => {

@@ -40,4 +40,31 @@ describe('StokcerdasModule on the memory transport', () => {
     }
     expect(app.get(StokcerdasClient).state).toBe('closed');
   });
+
+  it('gives a handler class subscribed twice two handler names and two queues', async () => {
+    const app = await Test.createTestingModule({ imports: [StokcerdasModule.forRoot({ service: 'twice-app', logger: silentLogger })] }).compile();
+    const bus = app.get(EventBusService);
+    const got: string[] = [];
+    class Counter {
+      constructor(private readonly label: string) {}
+      handle(event: ProductCreatedEvent) {
+        got.push(`${this.label}:${event.productData.id}`);
+      }
+    }
+    bus.subscribe('inventory.product.created', new Counter('a'), { local: false, distributed: true });
+    bus.subscribe('inventory.product.created', new Counter('b'), { local: false, distributed: true });
+    await app.init();
+    try {
+      await bus.publishInventoryEvent('inventory.product.created', new ProductCreatedEvent({ tenantId: 't' }, { id: 'SKU-8' }));
+      await waitFor(() => got.length === 2, 5_000, 'both handlers');
+      expect(got.sort()).toEqual(['a:SKU-8', 'b:SKU-8']);
+      const handlers = app.get(MessageBrokerService).getMessageHandlerStats().handlers.map((h) => [h.handler, h.queue]);
+      expect(handlers.sort()).toEqual([
+        ['twice-app/Counter', 'stokcerdas.twice-app.Counter.inventory.product.created'],
+        ['twice-app/Counter-2', 'stokcerdas.twice-app.Counter.inventory.product.created.2'],
+      ]);
+    } finally {
+      await app.close();
+    }
+  });
 });
