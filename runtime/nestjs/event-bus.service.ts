@@ -153,7 +153,8 @@ export class EventBusService {
       pattern: eventType,
       matches: compileTopic(eventType),
       handler: handler as unknown as EventHandler<BaseEvent<object>>,
-      local: options.local ?? true,
+      // EVENT_BUS_LOCAL_ENABLED=false (local.enabled) switches the local side off, as it did in the seed
+      local: (options.local ?? true) && this.client.config.local.enabled,
       distributed: options.distributed ?? false,
       priority: options.priority ?? 5,
     };
