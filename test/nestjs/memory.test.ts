@@ -67,4 +67,20 @@ describe('StokcerdasModule on the memory transport', () => {
       await app.close();
     }
   });
+
+  it('with local.enabled false, subscriptions have no local side and publishing still goes to the broker', async () => {
+    const app = await Test.createTestingModule({ imports: [StokcerdasModule.forRoot({ local: { enabled: false }, logger: silentLogger })] }).compile();
+    await app.init();
+    try {
+      const bus = app.get(EventBusService);
+      const got: string[] = [];
+      bus.subscribe('inventory.#', { handle: (e: ProductCreatedEvent) => void got.push(e.productData.id) });
+      expect(bus.getSubscriptionStats()).toMatchObject({ totalSubscriptions: 1, localSubscriptions: 0 });
+      await bus.publishInventoryEvent('inventory.product.created', new ProductCreatedEvent({ tenantId: 't' }, { id: 'SKU-1' }));
+      expect(app.get(StokcerdasClient).stats().published).toEqual({ 'inventory.product.created': 1 });
+      expect(got).toEqual([]);
+    } finally {
+      await app.close();
+    }
+  });
 });
