@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// What the Docker image does, outside a container (CI has no Docker engine; issue 7 §3): copy the
+// What the Docker image does, outside a container (.ci/docker-smoke.sh builds and runs the image
+// itself where a Docker engine can run, and falls back to this where none can): copy the
 // files the Dockerfile COPYs, run its `npm ci --omit=dev`, start its CMD with its ENV, poll
 // /healthz until 200, check /readyz and the token, SIGTERM, expect exit 0. Everything is read from
 // the Dockerfile, so the check follows it when it changes.

@@ -1,4 +1,5 @@
-import { StokcerdasError, ErrorCodes } from '../runtime/errors.ts';
+import { StokcerdasError, ErrorCodes } from '../errors/index.ts';
+import { defaults } from './defaults.ts';
 import type { StokcerdasConfigInput } from './schema.ts';
 import {
   type ConfigProblem,
@@ -18,7 +19,7 @@ const text: Parser = (raw) => ({ ok: true, value: raw });
 const integer: Parser = (raw) => parseInteger(raw);
 
 /**
- * Environment variable → config path. The EVENT_BUS_* names are the seed's (DESIGN §8), kept so
+ * Environment variable → config path. The EVENT_BUS_* names are the ones earlier deployments use, kept so
  * existing deployments work unchanged; range checks are left to the schema, whose problems are then
  * reported under the variable's name by loadConfig.
  */
@@ -95,11 +96,12 @@ export function readEnvOverlay(env: NodeJS.ProcessEnv): Overlay {
   return { config, problems, sources };
 }
 
-/** The seed's defaults: a local RabbitMQ with the guest account on vhost "/". */
+/** Each part not given takes `defaults.broker.local`: a local RabbitMQ with the guest account on vhost "/". */
 function amqpUrlFromParts(env: NodeJS.ProcessEnv, problems: ConfigProblem[]): string | undefined {
-  const host = read(env, 'RABBITMQ_HOST')?.trim() ?? 'localhost';
+  const local = defaults.broker.local;
+  const host = read(env, 'RABBITMQ_HOST')?.trim() ?? local.host;
   const rawPort = read(env, 'RABBITMQ_PORT');
-  let port = 5672;
+  let port = local.port;
   if (rawPort !== undefined) {
     const parsed = parseInteger(rawPort, 1, 65_535);
     if (!parsed.ok) {
@@ -110,15 +112,15 @@ function amqpUrlFromParts(env: NodeJS.ProcessEnv, problems: ConfigProblem[]): st
   }
   // Credentials and vhost are encoded: a password with "@", ":" or "/" would otherwise split the URL,
   // and the default vhost "/" must travel as %2F.
-  const user = encodeURIComponent(read(env, 'RABBITMQ_USERNAME') ?? 'guest');
-  const password = encodeURIComponent(read(env, 'RABBITMQ_PASSWORD') ?? 'guest');
-  const vhost = encodeURIComponent(read(env, 'RABBITMQ_VHOST') ?? '/');
+  const user = encodeURIComponent(read(env, 'RABBITMQ_USERNAME') ?? local.username);
+  const password = encodeURIComponent(read(env, 'RABBITMQ_PASSWORD') ?? local.password);
+  const vhost = encodeURIComponent(read(env, 'RABBITMQ_VHOST') ?? local.vhost);
   const hostPart = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
   return `amqp://${user}:${password}@${hostPart}:${port}/${vhost}`;
 }
 
 /**
- * The environment as a partial config overlay (DESIGN §8). Throws one CONFIG_INVALID listing every
+ * The environment as a partial config overlay. Throws one CONFIG_INVALID listing every
  * bad variable by name; loadConfig instead merges these problems with the schema's.
  */
 export function configFromEnv(env: NodeJS.ProcessEnv): StokcerdasConfigInput {

@@ -1,5 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { StokcerdasError, ErrorCodes } from '../runtime/errors.ts';
+import { StokcerdasError, ErrorCodes } from '../errors/index.ts';
 import type { StokcerdasConfigInput } from './schema.ts';
 import {
   type ConfigProblem,

@@ -1,6 +1,6 @@
 /** The config folder's public surface: the only code in the project that reads the environment. */
 export { loadConfig, SEARCH_PLACES, type LoadConfigOptions, type LoadedConfig } from './load.ts';
-export { defineConfig } from './define.ts';
+export { defineConfig } from './define-config.ts';
 export { configFromEnv, readEnvOverlay, ENV_VARIABLES } from './env.ts';
 export { parseCliArgs, configFromFlags, readFlagsOverlay, type CliFlags, type ParsedCli } from './flags.ts';
 export { redactConfig, redactString, REDACTED } from './redact.ts';

@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { cosmiconfig, defaultLoaders, type Loader, type PublicExplorer } from 'cosmiconfig';
 import { tsImport } from 'tsx/esm/api';
 import type { core } from 'zod';
-import { StokcerdasError, ErrorCodes } from '../runtime/errors.ts';
+import { StokcerdasError, ErrorCodes } from '../errors/index.ts';
 import { configSchema, type ResolvedConfig } from './schema.ts';
 import { readEnvOverlay } from './env.ts';
 import { readFlagsOverlay, type CliFlags } from './flags.ts';

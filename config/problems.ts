@@ -15,7 +15,7 @@ export interface Overlay {
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 
-/** DESIGN §8's path form: identifiers joined by dots, record keys as `["…"]`, indices as `[0]`. */
+/** The path form of every config problem: identifiers joined by dots, record keys as `["…"]`, indices as `[0]`. */
 export function formatPath(path: ReadonlyArray<PropertyKey>): string {
   let out = '';
   for (const segment of path) {

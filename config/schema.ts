@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { defaults } from './defaults.ts';
-import { indonesianContextConfigSchema } from '../runtime/context/indonesia/config.ts';
+import { contextSettingsSchema } from './context.ts';
 
 /**
- * The config as data (DESIGN §8). Unknown keys are errors so a typo is reported by path instead
+ * The config as data. Unknown keys are errors so a typo is reported by path instead
  * of silently ignored.
  */
 const retrySchema = z
@@ -68,7 +68,7 @@ export const configSchema = z
       .strict()
       .prefault({}),
     /** 'auto' = amqp when a broker URL is configured, memory otherwise */
-    transport: z.enum(['auto', 'memory', 'amqp']).default('auto'),
+    transport: z.enum(['auto', 'memory', 'amqp']).default(defaults.transport),
     local: z.object({ enabled: z.boolean().default(defaults.local.enabled) }).strict().prefault({}),
     plugins: z
       .object({
@@ -110,8 +110,8 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
-    /** the Indonesian business context (runtime/context/indonesia) */
-    context: indonesianContextConfigSchema.prefault({}),
+    /** the Indonesian business context: its shape here, province and zone checks in runtime/context/indonesia */
+    context: contextSettingsSchema().prefault({}),
     http: z
       .object({
         enabled: z.boolean().default(defaults.http.enabled),

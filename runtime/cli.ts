@@ -1,16 +1,16 @@
 /**
- * The `stokcerdas` command (DESIGN §9). Every command takes `--config PATH` and the config flags;
+ * The `stokcerdas` command. Every command takes `--config PATH` and the config flags;
  * problems are printed as their coded message (secrets masked) and exit non-zero.
  */
 import { resolve } from 'node:path';
 import { loadConfig, parseCliArgs, redactString, type ParsedCli } from '../config/index.ts';
 import type { ResolvedConfig } from '../config/schema.ts';
-import { ErrorCodes, StokcerdasError } from './errors.ts';
+import { StokcerdasError } from './errors.ts';
 import { DLQ_OPTIONS, runDlqCommand } from './dlq/index.ts';
 import { createHost } from './host/host.ts';
-import { httpConfigProblems } from './http/index.ts';
+import { preflight } from './host/preflight.ts';
 import { createLogger } from './observability/logger.ts';
-import { loadPlugins, resolveBindings, scaffoldPlugin, type LoadedPlugin, type PluginProblem, type ResolvedBinding } from './plugins/index.ts';
+import { loadPlugins, resolveBindings, scaffoldPlugin } from './plugins/index.ts';
 import { prefixed } from './topology/names.ts';
 import { selectTransportKind } from './transport/index.ts';
 
@@ -23,6 +23,7 @@ commands:
   new-plugin <name>             scaffold plugins/<name> with a passing fake-bus test
   publish <type> <json|@file>   publish one event and wait for the broker's confirm
   demo                          the bundled plugins on a generated day of shop traffic (memory, virtual time)
+  demo --live [--minutes N]     the same traffic in real time through a started host: watch it at /ui
   dlq list                      dead-letter queues with their message counts
   dlq show <queue> [--limit N]  dead letters with their reasons (left in the queue)
   dlq replay <queue> [--filter reason=R|type=PATTERN] [--limit N]
@@ -33,7 +34,7 @@ options: --config PATH, --prefix, --broker-url, --transport memory|amqp, --http-
          --log-level, --plugins-dir, --strict, --tenant ID`;
 
 async function main(argv: string[]): Promise<number> {
-  const cli = parseCliArgs(argv, { tenant: { type: 'string' }, ...DLQ_OPTIONS });
+  const cli = parseCliArgs(argv, { tenant: { type: 'string' }, live: { type: 'boolean' }, minutes: { type: 'string' }, ...DLQ_OPTIONS });
   if (cli.help || !cli.command) {
     console.log(USAGE);
     return cli.command || cli.help ? 0 : 1;
@@ -51,8 +52,9 @@ async function main(argv: string[]): Promise<number> {
     case 'publish':
       return publish(config, cli);
     case 'demo': {
+      if (cli.values.live === true) return liveDemo(config, cli);
       const { runDemo } = await import('./demo/demo.ts');
-      await runDemo({ pluginsDir: config.plugins.dir });
+      await runDemo({ pluginsDir: config.plugins.dir, progress: process.stderr });
       return 0;
     }
     case 'dlq':
@@ -61,6 +63,27 @@ async function main(argv: string[]): Promise<number> {
       console.error(`unknown command "${cli.command}"\n\n${USAGE}`);
       return 1;
   }
+}
+
+async function liveDemo(config: ResolvedConfig, cli: ParsedCli): Promise<number> {
+  const minutes = cli.values.minutes === undefined ? 3 : Number(cli.values.minutes);
+  if (!Number.isFinite(minutes) || minutes <= 0 || minutes > 24 * 60) {
+    console.error(`demo --minutes: a number of minutes from 0 to 1440 (got ${String(cli.values.minutes)})`);
+    return 1;
+  }
+  const { runLiveDemo } = await import('./demo/live.ts');
+  const until = new Promise((done) => {
+    process.once('SIGINT', done);
+    process.once('SIGTERM', done);
+  });
+  // as in start: the memory transport holds no socket, and the host must outlive its traffic
+  const keepAlive = setInterval(() => undefined, 1 << 30);
+  try {
+    await runLiveDemo({ config, minutes, progress: process.stderr, until });
+  } finally {
+    clearInterval(keepAlive);
+  }
+  return 0;
 }
 
 async function start(config: ResolvedConfig): Promise<number> {
@@ -92,44 +115,18 @@ async function start(config: ResolvedConfig): Promise<number> {
 }
 
 async function check(config: ResolvedConfig, filepath: string | undefined): Promise<number> {
-  const { plugins, problems } = await loadPlugins({ ...config.plugins });
-  const bound = resolveBindings(plugins, config, { ignorePlugins: problems.map((p) => p.plugin) });
-  // the rules createHost applies beyond the schema (http.token beyond loopback)
-  const configProblems = httpConfigProblems(config.http).map((message) => ({ error: { code: ErrorCodes.CONFIG_INVALID, message } }));
-  const broken = new Set([...problems, ...bound.problems].map((p) => p.plugin));
-  const workerProblems = await checkWorkerModules(config, plugins, bound.bindings.filter((b) => b.enabled && !broken.has(b.plugin)));
-  const all = [...configProblems, ...problems, ...bound.problems, ...workerProblems];
+  // the same preflight host.start() runs, worker-thread imports included
+  const { plugins, bindings, problems } = await preflight(config, process.cwd());
   console.log(`config: ${filepath ?? '(defaults, no config file)'}`);
   console.log(`transport: ${selectTransportKind(config)}`);
-  console.log(`plugins: ${plugins.length} loaded, bindings: ${bound.bindings.length}`);
-  for (const p of all) console.error(`✗ [${p.error.code}] ${p.error.message}`);
-  if (all.length > 0) {
-    console.error(`${all.length} problem${all.length > 1 ? 's' : ''} found`);
+  console.log(`plugins: ${plugins.length} loaded, bindings: ${bindings.length}`);
+  for (const p of problems) console.error(`✗ [${p.error.code}] ${p.error.message}`);
+  if (problems.length > 0) {
+    console.error(`${problems.length} problem${problems.length > 1 ? 's' : ''} found`);
     return 1;
   }
   console.log('ok: no problems found');
   return 0;
-}
-
-/**
- * What host.start() does before setup() (issue 4 §1): import each worker-mode module once on a
- * worker thread, so a module that loads here but not there fails `check` too. One thread is
- * enough; piscina is loaded only when a handler runs in worker mode.
- */
-async function checkWorkerModules(config: ResolvedConfig, plugins: LoadedPlugin[], bindings: ResolvedBinding[]): Promise<PluginProblem[]> {
-  if (!bindings.some((b) => b.mode === 'worker')) return [];
-  const { createWorkerInvoker } = await import('./workers/index.ts');
-  const pool = await createWorkerInvoker({
-    // nothing is delivered: a thread still stuck in an import is destroyed after a short wait
-    config: { workers: { ...config.workers, minThreads: 1, maxThreads: 1 }, shutdown: { drainTimeoutMs: 1_000 } },
-    logger: createLogger({ level: 'warn' }),
-  });
-  try {
-    const options = new Map(plugins.map((p) => [p.name, p.options]));
-    return await pool.validate(bindings, (name) => options.get(name));
-  } finally {
-    await pool.close();
-  }
 }
 
 async function listPlugins(config: ResolvedConfig): Promise<number> {

@@ -1,11 +1,11 @@
 /**
- * Issue 3 §8 baseline: raw amqplib against the transport's publish/consume, same settings, same run.
+ * Baseline: raw amqplib against the transport's publish/consume, same settings, same run.
  * Confirm channel, persistent 1 KiB JSON, prefetch 200, publish window 1000, publisher and consumer
  * in one process. Prints ONE JSON line: msgs/s, p50/p99 publish-to-handle latency, node CPU µs per
  * message, peak RSS for each, and the transport/raw ratios.
  *
  *   node --import tsx bench/amqp-throughput/raw.ts [messages]      (default 50 000; BENCH_MESSAGES too)
- *   RABBITMQ_URL=amqp://…  BENCH_RAW_ACK=coalesced (raw acks `multiple` every 50, as in TIPS.md)
+ *   RABBITMQ_URL=amqp://…  BENCH_RAW_ACK=coalesced (raw acks `multiple` every 50, as the runtime does)
  *   BENCH_ONLY=raw|transport runs one side alone (e.g. under `node --cpu-prof`)
  *   BENCH_WARMUP=5000 messages first through each side, untimed (0: measure cold)
  *   BENCH_THREADS=1 prints CPU ms per thread name (main vs V8/libuv helpers) to stderr
@@ -153,13 +153,13 @@ export async function sendWindowed(sentAt: Float64Array, window: number, send: (
  * How the raw client routes and labels its messages. `default`: straight to the queue through the
  * default exchange with two properties, the cheapest thing a broker can do. `topic`: what the
  * runtime asks of the broker — a durable topic exchange, a queue with a dead-letter exchange, and
- * the properties DESIGN §4 mirrors (messageId, type, timestamp, correlationId, priority, expiration,
+ * the properties the wire format mirrors (messageId, type, timestamp, correlationId, priority, expiration,
  * appId) — so the difference to the runtime is the runtime's own node-side work.
  */
 export type RawRoute = 'default' | 'topic';
 
 export interface RawOptions {
-  /** ack `multiple` once per 50 deliveries (TIPS.md), as the runtime's consumer does */
+  /** ack `multiple` once per 50 deliveries , as the runtime's consumer does */
   coalesced?: boolean;
   route?: RawRoute;
   /**

@@ -1,11 +1,11 @@
 /**
- * Issue 3 §8: raw amqplib and the full runtime (host → CloudEvent → confirm channel → broker →
+ * Raw amqplib and the full runtime (host → CloudEvent → confirm channel → broker →
  * decode, schema, enrich, dedupe, timeout → no-op handler → coalesced ack) in one process run, same
  * settings: persistent ~1 KiB JSON, prefetch 200, publish window 1000. Prints ONE JSON line with
  * msgs/s, p50/p99 publish-to-handle latency, node CPU µs per message, peak RSS and the ratios.
  * Four raw sides: the issue's baseline (default exchange, an ack per message), the same with
  * coalesced acks, and `rawSameRoute` — raw amqplib asking the broker for what the runtime asks
- * (topic exchange, dead-letter queue, DESIGN §4's properties, coalesced acks) — whose ratios
+ * (topic exchange, dead-letter queue, the wire format's AMQP properties, coalesced acks) — whose ratios
  * (`ratiosVsSameRoute`) isolate the runtime's node-side cost from the broker's; and
  * `rawSameRouteJson`, the same plus a JSON CloudEvent serialised and parsed per message, the least
  * any client of this wire format does.
@@ -139,7 +139,7 @@ if (soak) {
   const rawQueue = `bench-raw-${tag}`;
   const raw = await runRaw(settings, rawQueue);
   const rawCoalesced = await runRaw(settings, `${rawQueue}-c`, { coalesced: true });
-  // the same broker work as the runtime (topic exchange, dead-letter queue, DESIGN §4's properties, coalesced acks)
+  // the same broker work as the runtime (topic exchange, dead-letter queue, the wire format's AMQP properties, coalesced acks)
   const rawSameRoute = await runRaw(settings, `${rawQueue}-t`, { coalesced: true, route: 'topic' });
   // and the same, with a JSON CloudEvent built, serialised and parsed per message: the floor for any JSON client
   const rawSameRouteJson = await runRaw(settings, `${rawQueue}-j`, { coalesced: true, route: 'topic', json: true });

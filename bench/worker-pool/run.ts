@@ -1,5 +1,5 @@
 /**
- * Issue 4 §6: the same CPU-bound handler (a ~1.7 ms Holt-Winters fit on a 365-day series) inline
+ * The same CPU-bound handler (a ~1.7 ms Holt-Winters fit on a 365-day series) inline
  * and in worker mode, in one run, through the host on the memory transport, with a bare piscina
  * pool as the baseline; then ~20 µs tasks inline against worker-mode batches. Prints ONE JSON
  * line: events/s, speed-up, and the main thread's event-loop delay p99 during each phase.

@@ -8,9 +8,9 @@ import { slaEventsFor } from './sla.ts';
 import { jakartaDate, vatForOrder, type VatClass, type VatLineInput } from './vat.ts';
 
 /**
- * Indonesian business rules (issue 5 §3): PPN on orders, payment and shipping SLAs in business
+ * Indonesian business rules: PPN on orders, payment and shipping SLAs in business
  * days, halal certification, and Ramadan/Lebaran demand flags. Every handler shares the queue
- * `indonesian.business.rules` (DESIGN §5) and publishes to `indonesian.business.events`.
+ * `indonesian.business.rules` and publishes to `indonesian.business.events`.
  * One handler per rule, so a failing rule is retried alone and never re-runs the others.
  * What each rule reads and emits: README.md beside this file.
  */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { jakartaDate, vatFor, vatForOrder } from './vat.ts';
 
-// The worked examples of shared/reference/indonesia/ppn.md §3, to the rupiah.
+// The worked examples of test/unit/context/reference/ppn.md §3, to the rupiah.
 describe('ppn.md example A: ordinary goods, Rp1,000,000', () => {
   it('delivered 2025-06-10: DPP nilai lain Rp916,666 and PPN Rp110,000 (12 % × 11/12)', () => {
     expect(vatFor(1_000_000, '2025-06-10')).toMatchObject({

@@ -1,6 +1,6 @@
 /**
- * Indonesian VAT (PPN) by the date of the taxable delivery, in integer rupiah (issue 5 §3; the rule
- * and worked examples are in shared/reference/indonesia/ppn.md). All arithmetic is BigInt: a float
+ * Indonesian VAT (PPN) by the date of the taxable delivery, in integer rupiah (the rule
+ * and worked examples are in test/unit/context/reference/ppn.md). All arithmetic is BigInt: a float
  * is off by a rupiah on prices like Rp3,453,454 × 11 %.
  *
  *   before 2022-04-01                    10 % of the price            UU PPN Art. 7(1)

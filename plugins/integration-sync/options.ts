@@ -56,7 +56,7 @@ const targetSchema = z
      * overtaken by an older one) and lets the kill switch stop it with nothing else in flight
      */
     concurrency: z.number().int().min(1).max(64).default(1),
-    /** broker-held retries (DESIGN §6); the dead-letter queue after the last */
+    /** broker-held retries; the dead-letter queue after the last */
     retry: z
       .object({
         maxAttempts: z.number().int().min(1).default(10),

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { BindingControl, Clock } from 'stokcerdas';
+import type { Clock, PauseControl } from 'stokcerdas';
 import { adapterService, webhookAdapter, type AdapterFactory, type SyncAdapter } from './adapters.ts';
 import { Breaker, type BreakerState } from './breaker.ts';
 import type { SyncRequest } from './events.ts';
@@ -143,9 +143,9 @@ export class TargetRuntime {
     };
   }
 
-  private bindings(): BindingControl | undefined {
+  private bindings(): PauseControl | undefined {
     try {
-      return this.deps.resolve<BindingControl>('bindings');
+      return this.deps.resolve<PauseControl>('pause');
     } catch {
       return undefined;
     }

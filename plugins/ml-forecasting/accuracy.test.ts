@@ -6,7 +6,7 @@ import { IndonesianCalendar } from 'stokcerdas/context';
 import { generateSeries, type SeriesSpec } from './synthetic.ts';
 
 /**
- * Issue 6: on generated daily series (trend, weekly season, noise, Ramadan uplift) hold out the
+ * On generated daily series (trend, weekly season, noise, Ramadan uplift) hold out the
  * last 28 days and compare sMAPE. The model must beat seasonal naive on every series, and the
  * Ramadan adjustment must beat the unadjusted model on every series whose hold-out crosses
  * Ramadan. Each set prints one JSON line with its figures (they go in the closing note).

@@ -1,5 +1,4 @@
-import { definePlugin, type HandlerContext, type StokEvent } from 'stokcerdas';
-import { indonesianContextDefaults } from 'stokcerdas/context';
+import { definePlugin, type HandlerContext, type ResolvedConfig, type StokEvent } from 'stokcerdas';
 import { emittedEventSchemas, EventTypes, type SeriesUpdated } from './events.ts';
 import { forecastSnapshot } from './forecaster.ts';
 import { fromCompletedOrder, fromStockMovement, localDate, merge, zoneOf } from './observations.ts';
@@ -8,7 +7,7 @@ import { createDemandStore, type DemandStore, type Observations } from './store/
 import { dayNumber, isoDay, keyString } from './store/types.ts';
 
 /**
- * Demand forecasting (issue 6). Two stages on the shared queue `ml.forecasting`:
+ * Demand forecasting. Two stages on the shared queue `ml.forecasting`:
  *
  * 1. `movements` and `orders` run INLINE, in batches: they turn stock movements and completed
  *    orders into daily demand in the store and publish one `analytics.demand.series.updated` per
@@ -31,23 +30,10 @@ const STORE = 'mlForecastingStore';
 const optionsOf = (ctx: { options: unknown }) => ctx.options as MlForecastingOptions;
 const lastPruned = new WeakMap<DemandStore, string>();
 
-interface CalendarLike {
-  config?: { ramadanUplift?: number; preLebaranUplift?: number; preLebaranDays?: number };
-}
-
-/** The host's uplift settings (its `context` config), so the worker uses the same calendar. */
+/** The host's uplift settings (its `context` config, defaults applied by the config), so the worker uses the same calendar. */
 function calendarSettings(ctx: HandlerContext): SeriesUpdated['calendar'] {
-  let config: CalendarLike['config'];
-  try {
-    config = ctx.resolve<CalendarLike>('calendar').config;
-  } catch {
-    // a host without the Indonesian context: the defaults are still the best prior there is
-  }
-  return {
-    ramadanUplift: config?.ramadanUplift ?? indonesianContextDefaults.ramadanUplift,
-    preLebaranUplift: config?.preLebaranUplift ?? indonesianContextDefaults.preLebaranUplift,
-    preLebaranDays: config?.preLebaranDays ?? indonesianContextDefaults.preLebaranDays,
-  };
+  const { ramadanUplift, preLebaranUplift, preLebaranDays } = ctx.resolve<ResolvedConfig>('config').context;
+  return { ramadanUplift, preLebaranUplift, preLebaranDays };
 }
 
 async function ingest<T>(events: StokEvent<T>[], ctx: HandlerContext, read: (e: StokEvent<T>, o: MlForecastingOptions) => Observations) {

@@ -7,7 +7,7 @@ import { EXCHANGE, EventTypes } from './events.ts';
  *
  * One queue per delay tier, `notifications.deferred.<tier>ms`, with `x-message-ttl = tier` and no
  * consumer. RabbitMQ only expires the message at the head of a queue, so a queue must hold one delay
- * only (TIPS.md); a tier queue does. An expired message dead-letters to `notifications.direct` with
+ * only; a tier queue does. An expired message dead-letters to `notifications.direct` with
  * routing key `notifications.message.deferred`, which the `release` handler consumes on
  * `notifications.high.priority`. The wait is cut into hops: each hop takes the largest tier that
  * does not pass `notBefore`, and `release` either sends the message (due) or publishes the next hop.

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * What this plugin publishes, all on `notifications.direct` (DESIGN §5: a direct exchange, so the
+ * What this plugin publishes, all on `notifications.direct` (a direct exchange, so the
  * routing key is the channel, not the type). Registering the schemas makes the types known: a
  * delivery service consuming `email` gets a checked payload. Objects stay open (passthrough) so
  * a later version can add fields without breaking consumers.

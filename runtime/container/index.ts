@@ -1,4 +1,4 @@
-import { asValue, createContainer, InjectionMode, type AwilixContainer } from 'awilix';
+import { asFunction, asValue, createContainer, InjectionMode, type AwilixContainer } from 'awilix';
 import { StokcerdasError, ErrorCodes } from '../errors.ts';
 import type { ServiceResolver, ServiceTypes } from '../plugins/types.ts';
 
@@ -11,6 +11,20 @@ export class ServiceContainer implements ServiceResolver {
 
   register(name: string, value: unknown): void {
     this.container.register(name, asValue(value));
+  }
+
+  /**
+   * `oldName` keeps resolving to the service now called `newName` for one release; the first
+   * resolve calls `warn`, so a plugin author learns the new name from the log.
+   */
+  registerDeprecatedAlias(oldName: string, newName: string, warn: (message: string) => void): void {
+    this.container.register(
+      oldName,
+      asFunction(() => {
+        warn(`the service "${oldName}" is now called "${newName}"; "${oldName}" will be removed in the next release`);
+        return this.resolve(newName);
+      }).singleton(),
+    );
   }
 
   has(name: string): boolean {

@@ -11,7 +11,7 @@ export function createContextProvider(config: Pick<ResolvedConfig, 'context'>, n
   return new IndonesianContextProvider(new IndonesianCalendar({ config: config.context }), { now });
 }
 
-/** The nested context flattened into CloudEvents extensions (DESIGN §4). */
+/** The nested context flattened into CloudEvents extensions (docs/wire-format.md). */
 export function contextExtensions(event: { context: BusinessContext }): Record<string, ExtensionValue> {
   return toExtensions(event.context) as unknown as Record<string, ExtensionValue>;
 }

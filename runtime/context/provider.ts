@@ -8,4 +8,8 @@ import type { BusinessContext, CloudEventWire } from '../events/types.ts';
 export interface ContextProvider {
   /** `atMs`: the event's `time` as epoch ms, when the caller already has it */
   contextFor(event: CloudEventWire, atMs?: number): BusinessContext;
+  /** the calendar plugins resolve as `calendar`, when the provider has one */
+  readonly calendar?: object;
+  /** what the host should warn about at start (reference data running out), if anything */
+  startupWarning?(nowMs: number): string | undefined;
 }

@@ -1,3 +1,4 @@
+import { defaults } from '../../config/defaults.ts';
 import type { BusinessContext, CloudEventWire } from '../events/types.ts';
 import type { ContextProvider } from './provider.ts';
 import { minutesOfHHMM, weekdayOfDayNumber, zoneClock } from './indonesia/local-time.ts';
@@ -14,11 +15,12 @@ export interface TimezoneOnlyConfig {
  * every day is ordinary. A zone off Indonesian time is labelled WIB (the wire needs a label).
  */
 export function createTimezoneOnlyProvider(config: TimezoneOnlyConfig = {}): ContextProvider {
-  const clock = zoneClock(config.timezone ?? 'Asia/Jakarta');
+  const d = defaults.context;
+  const clock = zoneClock(config.timezone ?? d.timezone);
   const zone = indoZoneOf(clock.tz) ?? 'WIB';
-  const open = minutesOfHHMM(config.businessHours?.start ?? '09:00');
-  const close = minutesOfHHMM(config.businessHours?.end ?? '17:00');
-  const days = new Set(config.businessHours?.days ?? [1, 2, 3, 4, 5]);
+  const open = minutesOfHHMM(config.businessHours?.start ?? d.businessHours.start);
+  const close = minutesOfHHMM(config.businessHours?.end ?? d.businessHours.end);
+  const days = new Set(config.businessHours?.days ?? d.businessHours.days);
   return {
     contextFor(event: CloudEventWire, atMs?: number): BusinessContext {
       let ts = atMs ?? Date.parse(event.time);

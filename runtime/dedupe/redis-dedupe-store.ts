@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { redactString } from '../../config/redact.ts';
+import { ErrorCodes, StokcerdasError } from '../errors.ts';
 import type { DedupeStore } from '../pipeline/dedupe-store.ts';
 
 export interface RedisDedupeStoreOptions {
@@ -15,7 +16,7 @@ export interface RedisDedupeStoreOptions {
 }
 
 /**
- * The dedupe store shared by every host of a deployment (scale-out, issue 7): a redelivery that
+ * The dedupe store shared by every host of a deployment (scale-out): a redelivery that
  * lands on another host after a crash is still recognised. `seen` = EXISTS, `remember` = SET PX.
  *
  * It fails open: when Redis does not answer, `seen` says "not seen" and `remember` is skipped,
@@ -49,7 +50,12 @@ export class RedisDedupeStore implements DedupeStore {
       await this.client.ping();
     } catch (err) {
       this.client.disconnect();
-      throw new Error(`dedupe.redisUrl: cannot reach Redis at ${redactString(this.options.url)} (${(err as Error).message})`, { cause: err });
+      throw new StokcerdasError(
+        ErrorCodes.DEDUPE_UNAVAILABLE,
+        `dedupe.redisUrl: cannot reach Redis at ${redactString(this.options.url)} (${(err as Error).message})`,
+        { url: redactString(this.options.url) },
+        { cause: err },
+      );
     }
   }
 

@@ -4,11 +4,11 @@
  * notifications, retries and batch flushes happen in seconds. Marketplaces and the notification
  * webhook are local HTTP servers (one of them flaky, so retries show). Ends with a summary.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { loadPlugins } from '../plugins/index.ts';
 import { createTestBus, type TestBus } from '../testing/index.ts';
+import { createProgress, type Progress, type ProgressStream } from '../terminal/progress.ts';
+import { demoConfig, receiver } from './setup.ts';
 import { demoTenants, history, oneDay, type DemoEvent } from './traffic.ts';
 
 export interface DemoOptions {
@@ -16,6 +16,8 @@ export interface DemoOptions {
   day?: string;
   pluginsDir?: string;
   print?: (line: string) => void;
+  /** where the progress bars go (the CLI: stderr); none without it */
+  progress?: ProgressStream;
 }
 
 export interface DemoSummary {
@@ -33,9 +35,8 @@ export interface DemoSummary {
 export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
   const day = options.day ?? '2026-03-10';
   const print = options.print ?? ((line: string) => console.log(line));
-  const servers = await Promise.all([receiver(() => true), receiver((n) => Math.floor(n / 5) % 6 !== 1) /* five failures in a row every 30 requests */, receiver(() => true)]);
+  const servers = await Promise.all([receiver(() => 200), receiver((n) => (Math.floor(n / 5) % 6 !== 1 ? 200 : 503)) /* five failures in a row every 30 requests */, receiver(() => 200)]);
   const [market, flaky, hook] = servers;
-  const secret = 'demo-secret-0123456789';
   const { plugins, problems } = await loadPlugins({ dir: resolve(options.pluginsDir ?? 'plugins') });
   for (const p of problems) print(`plugin skipped: ${p.error.message}`);
 
@@ -47,36 +48,26 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
     // real HTTP and worker-thread fits take real time: never let virtual time outrun them
     stallMs: 5_000,
     config: {
-      context: { tenants: Object.fromEntries(demoTenants.map((t) => [t.id, { province: t.province }])) },
       retry: { maxAttempts: 5, delayMs: 2_000, multiplier: 2, maxDelayMs: 60_000 },
-      plugins: {
-        options: {
-          notifications: { channels: ['email', 'webhook'], channelsByKind: { 'stock-out': ['sms', 'push', 'webhook'] }, webhook: { url: hook.url, secret } },
-          'integration-sync': {
-            targets: {
-              tokopedia: { adapter: 'webhook', url: market.url, secret, events: ['inventory.stock.level.changed', 'orders.order.*'], rateLimit: { perSecond: 50, burst: 100 } },
-              shopee: {
-                adapter: 'webhook',
-                url: flaky.url,
-                secret,
-                events: ['orders.order.*'],
-                retry: { maxAttempts: 6, delayMs: 1000, multiplier: 2, maxDelayMs: 30_000 },
-                breaker: { failureThreshold: 3, cooldownMs: 10_000, maxCooldownMs: 60_000 },
-              },
-            },
-          },
-        },
-      },
+      ...demoConfig(
+        { market: market.url, flaky: flaky.url, hook: hook.url },
+        { retry: { maxAttempts: 6, delayMs: 1000, multiplier: 2, maxDelayMs: 30_000 }, breaker: { failureThreshold: 3, cooldownMs: 10_000, maxCooldownMs: 60_000 } },
+      ),
     },
   });
 
   try {
     print(`demo: ${plugins.length} plugins (${plugins.map((p) => p.name).join(', ')}) on the memory transport, virtual time`);
     print(`demo: feeding ${past.length} history events (4 weeks) and ${today.length} events of ${day} for ${demoTenants.map((t) => `${t.name} (${t.timezone})`).join(', ')}`);
-    await feed(bus, past);
-    await feed(bus, today);
+    await feed(bus, past, options.progress && createProgress('history', past.length, options.progress));
+    await feed(bus, today, options.progress && createProgress(day, today.length, options.progress));
     // the next two days: deferred notifications come due, retries and breaker probes finish
-    for (let h = 0; h < 48; h++) await bus.advance(3_600_000);
+    const after = options.progress && createProgress('the 48 hours after', 48, options.progress);
+    for (let h = 0; h < 48; h++) {
+      await bus.advance(3_600_000);
+      after?.update(h + 1);
+    }
+    after?.finish('deferred messages, retries and probes done');
     const summary = summarise(bus, day, today.length, { market: market.count(), flaky: flaky.count(), hook: hook.count() });
     for (const line of describe(summary)) print(line);
     return summary;
@@ -86,13 +77,16 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
   }
 }
 
-async function feed(bus: TestBus, events: DemoEvent[]): Promise<void> {
+async function feed(bus: TestBus, events: DemoEvent[], progress?: Progress): Promise<void> {
+  let n = 0;
   for (const e of events) {
     const wait = e.at - bus.clock.now();
     if (wait > 0) await bus.advance(wait);
     await bus.publish(e.type, e.data, { tenantId: e.tenantId, time: e.at });
+    progress?.update(++n);
   }
   await bus.advance(5_000);
+  progress?.finish(`${events.length} events published`);
 }
 
 function summarise(bus: TestBus, day: string, shopEvents: number, requests: { market: number; flaky: number; hook: number }): DemoSummary {
@@ -141,19 +135,4 @@ function tryResolve<T>(bus: TestBus, name: string): T | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** A local webhook receiver; `ok(n)` decides whether the n-th request (1-based) succeeds. */
-async function receiver(ok: (n: number) => boolean): Promise<{ url: string; count(): number; close(): Promise<void> }> {
-  let n = 0;
-  const server: Server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      n++;
-      res.writeHead(ok(n) ? 200 : 503, { 'content-type': 'application/json' }).end('{}');
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/hook`, count: () => n, close: () => new Promise((r) => server.close(() => r())) };
 }

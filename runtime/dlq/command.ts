@@ -6,14 +6,16 @@ import { loadPlugins, resolveBindings } from '../plugins/index.ts';
 import { createTransport, selectTransportKind } from '../transport/index.ts';
 import type { Transport } from '../transport/contract.ts';
 import { systemClock } from '../clock/index.ts';
-import { countDeadLetters, peekDeadLetters, purgeDeadLetters, replayDeadLetters, type DeadLetterSummary } from './dead-letters.ts';
+import { countDeadLetters, peekDeadLetters, replayDeadLetters, type DeadLetterSummary } from './dead-letters.ts';
+import { discardDeadLetters } from './discard.ts';
+import { createProgress, type ProgressStream } from '../terminal/progress.ts';
 import { parseDeadLetterFilter } from './filter.ts';
-import { dlqNamesFromTopology, resolveDlqName } from './names.ts';
+import { dlqNamesFromTopology, resolveDlqName } from './dlq-names.ts';
 
 export const DLQ_USAGE = `usage: stokcerdas dlq list
        stokcerdas dlq show <queue> [--limit N] [--json]
        stokcerdas dlq replay <queue> [--filter reason=R|type=PATTERN|R|PATTERN] [--limit N]
-       stokcerdas dlq purge <queue> --yes
+       stokcerdas dlq purge <queue> --yes [--filter reason=R|type=PATTERN]
 <queue> is a DLQ or its work queue, with or without the prefix (ml.forecasting = stokcerdas.ml.forecasting.dlq)`;
 
 /** The options `dlq` adds to the CLI's own (runtime/cli.ts passes them to parseCliArgs). */
@@ -26,8 +28,8 @@ export const DLQ_OPTIONS = {
 
 type Out = { log(line: string): void; error(line: string): void };
 
-/** `stokcerdas dlq list|show|replay|purge` (issue 7 §2). Returns the exit code. */
-export async function runDlqCommand(config: ResolvedConfig, cli: ParsedCli, out: Out = console): Promise<number> {
+/** `stokcerdas dlq list|show|replay|purge`. Returns the exit code. */
+export async function runDlqCommand(config: ResolvedConfig, cli: ParsedCli, out: Out = console, progress: ProgressStream = process.stderr): Promise<number> {
   const [action, name] = cli.positionals;
   if (!action || !['list', 'show', 'replay', 'purge'].includes(action) || (action !== 'list' && !name)) {
     out.error(DLQ_USAGE);
@@ -52,7 +54,7 @@ export async function runDlqCommand(config: ResolvedConfig, cli: ParsedCli, out:
   const transport = createTransport(config, { clock: systemClock, logger: createLogger({ level: 'warn' }), hostName: `${hostname()}/${process.pid}/dlq` });
   await transport.connect();
   try {
-    return await act(action, queues, transport, { limit, filter, json: cli.values.json === true }, out);
+    return await act(action, queues, transport, { limit, filter, json: cli.values.json === true }, out, progress);
   } finally {
     await transport.close();
   }
@@ -64,6 +66,7 @@ async function act(
   transport: Transport,
   opts: { limit: number | undefined; filter: ReturnType<typeof parseDeadLetterFilter>; json: boolean },
   out: Out,
+  progressStream: ProgressStream,
 ): Promise<number> {
   const queue = queues[0]!;
   switch (action) {
@@ -86,7 +89,15 @@ async function act(
       return 0;
     }
     case 'replay': {
-      const result = await replayDeadLetters(transport, queue, { filter: opts.filter, limit: opts.limit });
+      const bar = createProgress(`replay ${queue}`, (await transport.queueInfo(queue)).messages, progressStream);
+      let replayed = 0;
+      const result = await replayDeadLetters(transport, queue, {
+        filter: opts.filter,
+        limit: opts.limit,
+        onReplayed: () => replayed++,
+        onProgress: (seen, total) => bar.update(seen, total),
+      });
+      bar.finish(`replayed ${replayed}`);
       out.log(
         `${queue}: replayed ${result.replayed}` +
           (result.skipped ? `, left ${result.skipped} not matching the filter` : '') +
@@ -95,8 +106,10 @@ async function act(
       return 0;
     }
     case 'purge': {
-      const purged = await purgeDeadLetters(transport, queue);
-      out.log(`${queue}: purged ${purged} messages`);
+      const bar = createProgress(`purge ${queue}`, (await transport.queueInfo(queue)).messages, progressStream);
+      const purged = await discardDeadLetters(transport, queue, { filter: opts.filter, limit: opts.limit, onProgress: (seen, total) => bar.update(seen, total) });
+      bar.finish(`deleted ${purged}`);
+      out.log(`${queue}: purged ${purged} messages${opts.filter ? ' matching the filter (the rest left in the queue)' : ''}`);
       return 0;
     }
   }

@@ -2,8 +2,8 @@ import { isStokcerdasError, ErrorCodes } from '../errors.ts';
 import type { Delivery, HeaderValue, OutgoingMessage, Settlement, Transport } from '../transport/contract.ts';
 import { eventTypeOf, type DeadLetterFilter } from './filter.ts';
 
-type Got = { delivery: Delivery; settle(s: Settlement): Promise<void> };
-type DlqTransport = Pick<Transport, 'get' | 'publish' | 'queueInfo' | 'purge'>;
+export type Got = { delivery: Delivery; settle(s: Settlement): Promise<void> };
+export type DlqTransport = Pick<Transport, 'get' | 'publish' | 'queueInfo' | 'purge'>;
 
 export interface DlqCount {
   queue: string;
@@ -27,7 +27,7 @@ export async function countDeadLetters(transport: Pick<Transport, 'queueInfo'>, 
   return out;
 }
 
-/** What `dlq show` prints for one dead letter (DESIGN §6 headers). */
+/** What `dlq show` prints for one dead letter (the failure headers of docs/failure-semantics.md). */
 export interface DeadLetterSummary {
   messageId?: string;
   type: string;
@@ -69,11 +69,11 @@ export async function peekDeadLetters(transport: DlqTransport, queue: string, li
  * Last taken, first back: RabbitMQ puts a requeued message back at its old position anyway, and a
  * queue that puts it at the head (the memory transport) keeps its order this way too.
  */
-async function requeueAll(held: Got[]): Promise<void> {
+export async function requeueAll(held: Got[]): Promise<void> {
   for (const g of [...held].reverse()) await g.settle('requeue').catch(() => undefined);
 }
 
-function summarize(d: Delivery): DeadLetterSummary {
+export function summarize(d: Delivery): DeadLetterSummary {
   const h = d.properties.headers ?? {};
   const str = (k: string) => (typeof h[k] === 'string' ? (h[k] as string) : undefined);
   const num = (k: string) => (h[k] === undefined || h[k] === null ? undefined : Number(h[k]));
@@ -138,6 +138,8 @@ export interface ReplayOptions {
   limit?: number;
   now?: () => number;
   onReplayed?(d: Delivery): void;
+  /** after each message looked at: how many so far, of how many the DLQ held at the start */
+  onProgress?(seen: number, atStart: number): void;
 }
 
 /**
@@ -161,12 +163,14 @@ export async function replayDeadLetters(transport: DlqTransport, queue: string, 
       if (options.filter && !options.filter(got.delivery)) {
         held.push(got);
         result.skipped++;
+        options.onProgress?.(seen + 1, atStart);
         continue;
       }
       const message = replayMessage(got.delivery, queue, now());
       if (!message) {
         held.push(got);
         result.unroutable++;
+        options.onProgress?.(seen + 1, atStart);
         continue;
       }
       try {
@@ -178,6 +182,7 @@ export async function replayDeadLetters(transport: DlqTransport, queue: string, 
       await got.settle('ack');
       result.replayed++;
       options.onReplayed?.(got.delivery);
+      options.onProgress?.(seen + 1, atStart);
     }
     return result;
   } finally {

@@ -5,7 +5,7 @@ import type { CloudEventWire, PublishOptions } from './types.ts';
 import { Rejection, type SchemaRegistry } from './schemas.ts';
 import { seedEnvelope } from './seed-envelope.ts';
 
-/** DESIGN §4: structured-mode CloudEvents 1.0 on the wire. */
+/** Structured-mode CloudEvents 1.0 on the wire (docs/wire-format.md). */
 export const CLOUDEVENTS_CONTENT_TYPE = 'application/cloudevents+json';
 
 const CORE_ATTRIBUTES = new Set(['specversion', 'id', 'source', 'type', 'time', 'datacontenttype', 'dataschema', 'subject', 'data', 'data_base64']);
@@ -64,7 +64,7 @@ export interface MessageOptions {
   timeMs?: number;
 }
 
-/** The AMQP properties mirror the event (DESIGN §4). */
+/** The AMQP properties mirror the event, so broker tools can filter and expire without parsing the body. */
 export function toMessage(event: CloudEventWire, options: MessageOptions): OutgoingMessage {
   return {
     exchange: options.exchange,

@@ -1,4 +1,4 @@
-import type { CatalogPayloads } from './catalog/index.ts';
+import type { CatalogAcceptedPayloads, CatalogPayloads } from './catalog/index.ts';
 import type { StokEvent } from './types.ts';
 
 /**
@@ -67,5 +67,16 @@ export type EventFor<Patterns extends string, Own = {}> =
   | KnownEvent<PayloadMap<Own>, TypesMatching<Patterns, keyof PayloadMap<Own> & string>>
   | (true extends AnyUnmatched<Patterns, keyof PayloadMap<Own> & string> ? StokEvent<unknown> : never);
 
-/** The payload `publish(type, …)` takes: the known type's, else anything. */
+/** A known type's payload: what its handlers receive. */
 export type PayloadFor<T extends string, Own = {}> = T extends keyof PayloadMap<Own> ? PayloadMap<Own>[T] : unknown;
+
+/**
+ * The payload `publish(type, …)` takes: a known type's newest payload, or one of its older
+ * versions (upcast before sending); anything for a type nobody declared. `OwnAccepted` are a
+ * plugin's own `events:`.
+ */
+export type PublishPayloadFor<T extends string, OwnAccepted = {}> = T extends keyof OwnAccepted
+  ? OwnAccepted[T]
+  : T extends keyof CatalogAcceptedPayloads
+    ? CatalogAcceptedPayloads[T] | EventTypes[T]
+    : PayloadFor<T>;

@@ -53,7 +53,8 @@ export class SchemaRegistry {
   accept(type: string, data: unknown, dataschema?: unknown): unknown {
     const known = this.known.get(type);
     if (known === undefined) return data;
-    const named = dataschema === undefined ? undefined : versionNamed(type, dataschema);
+    // the runtime's own events name the newest version: a string compare, no parsing, on the hot path
+    const named = dataschema === undefined ? undefined : dataschema === known.dataschema ? known.current.version : versionNamed(type, dataschema);
     if (named === undefined || named === known.current.version) {
       if (passes(known.current, data)) return data;
       if (named === undefined) {

@@ -1,4 +1,4 @@
-/** DESIGN §4: the wire format outside clients see, and the event object handlers see. */
+/** The wire format outside clients see (docs/wire-format.md), and the event object handlers see. */
 
 export type IndoZone = 'WIB' | 'WITA' | 'WIT';
 
@@ -69,7 +69,7 @@ export interface PublishOptions {
   /** exchange name without the prefix; overrides the type's domain exchange */
   exchange?: string;
   /**
-   * AMQP routing key when it must differ from the type (DESIGN §4 keeps them equal): a direct
+   * AMQP routing key when it must differ from the type (normally they are equal, so a binding pattern reads as a type pattern): a direct
    * exchange routes by channel (`notifications.direct` with `sms`). The event's `type` is unchanged.
    */
   routingKey?: string;

@@ -1,55 +1,26 @@
-import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { configSchema, type ResolvedConfig, type StokcerdasConfigInput } from '../../config/schema.ts';
 import { formatPath } from '../../config/problems.ts';
-import { redactConfig } from '../../config/redact.ts';
-import { systemClock, type Clock } from '../clock/index.ts';
-import { ServiceContainer } from '../container/index.ts';
-import { createContextProvider, contextExtensions } from '../context/index.ts';
-import { decreeDataWarning, type IndonesianCalendar } from '../context/indonesia/calendar.ts';
-import type { ContextProvider } from '../context/provider.ts';
+import { redactConfig, redactString } from '../../config/redact.ts';
 import { StokcerdasError, ErrorCodes } from '../errors.ts';
-import { SchemaRegistry } from '../events/schemas.ts';
 import type { PublishOptions, StokEvent } from '../events/types.ts';
-import { createLogger } from '../observability/logger.ts';
-import { EventLoopMonitor } from '../observability/event-loop.ts';
-import { Metrics, withPublishMetrics } from '../observability/metrics.ts';
-import { createHttpServer, httpConfigProblems, readinessOf, type HttpServer, type IngestItem, type Readiness } from '../http/index.ts';
-import { StatsCollector, combineHooks, type HostStats } from '../observability/stats.ts';
-import { BatchRegistry, MemoryDedupeStore, type DedupeStore, type PipelineHooks } from '../pipeline/index.ts';
-import type { PluginDefinition } from '../plugins/types.ts';
-import { Publisher } from '../publishing/publisher.ts';
-import { LocalSubscriptions, type LocalListener } from '../publishing/local-subscriptions.ts';
-import { deadLetterExchangeName } from '../topology/names.ts';
-import { createTransport } from '../transport/index.ts';
+import type { PublishPayloadFor } from '../events/event-types.ts';
+import { createHttpServer, readinessOf, type HttpServer, type IngestItem, type Readiness } from '../http/index.ts';
+import { createConsole, lazyTopology } from '../http/console/index.ts';
+import { skippedPlugins, type SkippedPlugin } from '../plugins/skipped.ts';
+import type { Metrics } from '../observability/metrics.ts';
+import type { HostStats } from '../observability/stats.ts';
+import type { DedupeStore } from '../pipeline/index.ts';
+import type { LocalListener } from '../publishing/local-subscriptions.ts';
 import type { Transport } from '../transport/contract.ts';
+import type { PausableConsumer } from './pause-control.ts';
+import { startBindings } from './consumers.ts';
 import { loadHostPlugins, type PluginSet } from './plugin-set.ts';
-import { startBindings } from './bindings.ts';
-import { createBindingControl, type PausableConsumer } from './binding-control.ts';
-import { inlineInvoker as inline, type CallRunner } from '../pipeline/invoke.ts';
-import type { HandlerCall } from '../pipeline/types.ts';
-import type { WorkerPool } from '../workers/index.ts';
+import { configProblems } from './preflight.ts';
+import { wireHost, type HostOptions, type HostWiring, type WorkerPoolHandle } from './wiring.ts';
 
-export interface HostOptions {
-  /** resolves `plugins.dir`; default process.cwd() */
-  cwd?: string;
-  /** use this transport instead of the one the config selects (tests) */
-  transport?: Transport;
-  clock?: Clock;
-  logger?: Logger;
-  /** plugins given as objects: discovery of `plugins.dir` is skipped */
-  plugins?: PluginDefinition[];
-  provider?: ContextProvider;
-  dedupeStore?: DedupeStore;
-  /** extra observers (the fake bus's lists) */
-  hooks?: PipelineHooks;
-  /** worker-mode invoker (workers/); inline handlers never use it */
-  workerInvoker?: (host: { config: ResolvedConfig; logger: Logger }) => Promise<WorkerPoolHandle>;
-  hostName?: string;
-}
+export type { HostOptions, WorkerPoolHandle } from './wiring.ts';
 
-/** What a worker invoker factory returns; `validate` imports worker-mode modules at start. */
-export type WorkerPoolHandle = Pick<WorkerPool, 'invoker' | 'close'> & Partial<Pick<WorkerPool, 'validate' | 'stats'>>;
 // loaded only when a binding runs in worker mode: piscina stays out of hosts that never use it
 const defaultWorkerInvoker: NonNullable<HostOptions['workerInvoker']> = async (h) => (await import('../workers/index.ts')).createWorkerInvoker(h);
 
@@ -65,7 +36,8 @@ export interface Host {
   readonly problems: PluginSet['problems'];
   start(): Promise<void>;
   stop(): Promise<void>;
-  publish(type: string, data: unknown, options?: PublishOptions): Promise<StokEvent>;
+  /** a known type's payload is checked at compile time (its newest shape or an older version's, upcast) */
+  publish<T extends string>(type: T, data: PublishPayloadFor<T>, options?: PublishOptions): Promise<StokEvent>;
   /** every event validated before any is sent (EVENT_INVALID lists each bad one in `details.invalid`); one confirm wait */
   publishMany(items: Array<{ type: string; data: unknown; options?: PublishOptions }>): Promise<StokEvent[]>;
   /** in-process listeners for events this host publishes (EVENT_BUS_LOCAL_ENABLED) */
@@ -83,7 +55,7 @@ export interface Host {
 /** Validates the config at once (every problem by path); `start()` does the I/O. */
 export function createHost(input: StokcerdasConfigInput | ResolvedConfig = {}, options: HostOptions = {}): Host {
   const parsed = configSchema.safeParse(input);
-  const problems = parsed.success ? httpConfigProblems(parsed.data.http) : parsed.error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`);
+  const problems = parsed.success ? configProblems(parsed.data) : parsed.error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`);
   if (!parsed.success || problems.length > 0) {
     throw new StokcerdasError(ErrorCodes.CONFIG_INVALID, `invalid config:\n${problems.map((p) => `  ${p}`).join('\n')}`, { problems });
   }
@@ -95,6 +67,14 @@ export interface HostInternals {
   parkedInBatches(): number;
 }
 
+/** Undoes one start step. */
+type Closer = () => Promise<void> | void;
+
+/**
+ * The lifecycle. `start()` runs its steps in order, each returning the closer that undoes it;
+ * `stop()` (or a failed start) runs the closers in reverse, as Fastify's `onClose` hooks do, so a
+ * step can rely on everything started before it still being there while it closes.
+ */
 class RuntimeHost implements Host, HostInternals {
   readonly config: ResolvedConfig;
   readonly logger: Logger;
@@ -104,112 +84,160 @@ class RuntimeHost implements Host, HostInternals {
   plugins: PluginSet['plugins'] = [];
   problems: PluginSet['problems'] = [];
 
-  private readonly clock: Clock;
-  private readonly registry = new SchemaRegistry();
-  private readonly container = new ServiceContainer();
-  private readonly statsCollector: StatsCollector;
-  private readonly hooks: PipelineHooks;
-  private readonly publisher: Publisher;
-  private readonly local: LocalSubscriptions;
-  private readonly provider: ContextProvider;
-  private readonly batches = new BatchRegistry();
-  private dedupeStore: DedupeStore;
-  private readonly hostName: string;
-  /** the transport with its publishes counted (what the publisher and the pipeline send through) */
-  private readonly counted: Transport;
-  private readonly eventLoop = new EventLoopMonitor();
+  private readonly wiring: HostWiring;
+  private readonly closers: Closer[] = [];
   private http?: HttpServer;
   private consumers: PausableConsumer[] = [];
-  private pluginSet?: PluginSet;
   private workers?: WorkerPoolHandle;
+  private pluginSet?: PluginSet;
+  private skipped: SkippedPlugin[] = [];
 
   constructor(config: ResolvedConfig, private readonly options: HostOptions) {
     this.config = config;
-    this.clock = options.clock ?? systemClock;
-    this.logger = options.logger ?? createLogger({ level: config.log.level });
-    this.hostName = options.hostName ?? `${hostname()}/${process.pid}`;
-    this.transport = options.transport ?? createTransport(config, { clock: this.clock, logger: this.logger, hostName: this.hostName });
-    this.provider = options.provider ?? createContextProvider(config, () => this.clock.now());
-    this.dedupeStore = options.dedupeStore ?? new MemoryDedupeStore({ ...config.dedupe, now: () => this.clock.now() });
-    this.metrics = new Metrics({
-      defaultMetrics: !options.transport,
-      status: () => this.transport.status(),
-      workers: () => this.workers?.stats?.(),
-      eventLoop: () => this.eventLoop.snapshot(),
-    });
-    const dlx = deadLetterExchangeName(config.broker.prefix);
-    this.counted = withPublishMetrics(this.transport, this.metrics, (m) => (m.exchange === dlx ? 'dead-letter' : m.exchange === '' ? 'retry' : 'event'));
-    this.statsCollector = new StatsCollector(() => this.clock.now());
-    this.hooks = combineHooks(this.statsCollector, this.metrics.hooks, options.hooks ?? {});
-    this.local = new LocalSubscriptions(this.logger);
-    this.publisher = new Publisher({
-      transport: this.counted,
-      prefix: config.broker.prefix,
-      clock: this.clock,
-      provider: this.provider,
-      extensionsFor: contextExtensions,
-      registry: this.registry,
-      source: `urn:stokcerdas:host:${this.hostName}`,
-      appId: 'stokcerdas',
-      defaultPriority: config.broker.defaultPriority,
-      defaultTtlMs: config.broker.defaultTtlMs,
-      local: config.local.enabled ? this.local : undefined,
-      onPublished: (event) => {
-        this.metrics.published.inc();
-        options.hooks?.published?.(event);
-      },
-    });
-    this.container.register('logger', this.logger);
-    this.container.register('clock', this.clock);
-    this.container.register('config', config);
-    this.container.register('contextProvider', this.provider);
-    this.container.register('publish', (type: string, data: unknown, opts?: PublishOptions) => this.publisher.publish(type, data, opts));
-    const calendar = (this.provider as { calendar?: unknown }).calendar;
-    if (calendar) this.container.register('calendar', calendar);
-    this.container.register('bindings', createBindingControl(() => this.consumers));
+    this.wiring = wireHost(config, options, { workers: () => this.workers, consumers: () => this.consumers, skippedPlugins: () => this.skipped.length });
+    this.logger = this.wiring.logger;
+    this.transport = this.wiring.transport;
+    this.metrics = this.wiring.metrics;
   }
 
   async start(): Promise<void> {
     if (this.state !== 'created') throw new StokcerdasError(ErrorCodes.HOST_STATE, `host.start() called while ${this.state}`);
     this.state = 'starting';
     try {
-      this.eventLoop.start();
+      this.closers.push(this.startEventLoopMonitor());
       // up before the broker connect: /healthz answers and /readyz says "starting" during a slow start
-      if (this.config.http.enabled) await this.startHttp();
-      const calendar = (this.provider as { calendar?: IndonesianCalendar }).calendar;
-      const dataWarning = calendar && decreeDataWarning(calendar, this.clock.now());
-      if (dataWarning) this.logger.warn(dataWarning);
-      if (!this.transport.durable) {
-        this.logger.warn('memory transport: events live in this process only and are lost when it stops (set broker.url or RABBITMQ_URL for RabbitMQ)');
-      }
-      const set = await loadHostPlugins({
-        config: this.config,
-        cwd: this.options.cwd,
-        plugins: this.options.plugins,
-        logger: this.logger,
-        registry: this.registry,
-        container: this.container,
-        clock: this.clock,
-        publish: (type, data, opts) => this.publisher.publish(type, data, opts),
-        // the pool starts before setup() so a module that cannot load on a thread is skipped like any broken plugin
-        checkWorkers: async (bindings, optionsOf) => {
-          this.workers = await (this.options.workerInvoker ?? defaultWorkerInvoker)({ config: this.config, logger: this.logger });
-          return (await this.workers.validate?.(bindings, optionsOf)) ?? [];
-        },
-      });
-      this.pluginSet = set;
-      this.plugins = set.plugins;
-      this.problems = set.problems;
+      if (this.config.http.enabled) this.closers.push(await this.startHttp());
+      this.warnAboutData();
+      const set = await this.startPlugins();
+      // registered before connecting: a connect that fails may leave a connection manager retrying
+      this.closers.push(() => this.transport.close());
       await this.transport.connect();
-      if (!this.options.dedupeStore && this.config.dedupe.redisUrl) {
-        const { createRedisDedupeStore } = await import('../dedupe/redis-dedupe-store.ts');
-        this.dedupeStore = await createRedisDedupeStore({
-          url: this.config.dedupe.redisUrl,
-          ttlMs: this.config.dedupe.ttlMs,
-          namespace: this.config.broker.prefix,
-          logger: this.logger.child({ component: 'dedupe' }),
-        });
-      }
+      // ingest publishes through the transport: in-flight requests finish before it closes
+      if (this.http) this.closers.push(() => this.closeHttp());
+      const dedupeStore = await this.openDedupeStore();
+      this.closers.push(() => dedupeStore.close?.());
+      this.closers.push(await this.startConsuming(set, dedupeStore));
+      this.state = 'ready';
+      // a host that runs without a plugin must say so where operators look first, not only in an earlier error line
+      const skipped = this.skipped.map((p) => p.plugin);
+      const line = `ready: ${set.plugins.length} plugins, ${set.bindings.length} bindings on the ${this.transport.kind} transport`;
+      this.logger[skipped.length > 0 ? 'warn' : 'info'](
+        { plugins: set.plugins.length, bindings: set.bindings.length, skipped: skipped.length, skippedPlugins: skipped, transport: this.transport.kind },
+        skipped.length > 0 ? `${line}; ${skipped.length} skipped: ${skipped.join(', ')}` : line,
+      );
+    } catch (err) {
+      this.state = 'failed';
+      await this.runClosers().catch((e) => this.logger.error({ err: e }, 'cleanup after a failed start failed'));
+      throw err;
+    }
+  }
+
+  private startEventLoopMonitor(): Closer {
+    this.wiring.eventLoop.start();
+    return () => this.wiring.eventLoop.stop();
+  }
+
+  private async startHttp(): Promise<Closer> {
+    const { http } = this.config;
+    const topology = lazyTopology(() => this.pluginSet?.bindings, this.config);
+    const consoleHandler = await createConsole(
+      {
+        hostName: this.wiring.hostName,
+        startedAt: Date.now(),
+        broker: this.transport.kind === 'memory' ? 'memory transport (in this process)' : redactString(this.config.broker.url ?? ''),
+        transport: this.transport,
+        readiness: () => this.readiness(),
+        stats: () => this.stats(),
+        workers: () => this.workers?.stats?.(),
+        registry: this.metrics.registry,
+        bindings: () => topology().bindings,
+        dlqs: () => topology().dlqs,
+        control: this.wiring.container.resolve('pause'),
+      },
+      { token: http.token, logger: this.logger },
+    );
+    const server = createHttpServer(
+      {
+        readiness: () => this.readiness(),
+        stats: () => redactConfig({ ...this.stats(), workers: this.workers?.stats?.(), config: this.config }),
+        metrics: this.metrics,
+        publishMany: (items: IngestItem[]) => this.publishMany(items),
+        eventLoop: () => this.wiring.eventLoop.snapshot(),
+      },
+      { host: http.host, port: http.port, token: http.token, bodyLimitBytes: http.bodyLimitBytes, logger: this.logger, console: consoleHandler },
+    );
+    await server.listen();
+    this.http = server;
+    // normally closed earlier, before the transport (see start); this covers a start that failed before that
+    return () => this.closeHttp();
+  }
+
+  private async closeHttp(): Promise<void> {
+    const server = this.http;
+    this.http = undefined;
+    await server?.close().catch((err: unknown) => this.logger.warn({ err }, 'http server close failed'));
+  }
+
+  private warnAboutData(): void {
+    const dataWarning = this.wiring.provider.startupWarning?.(this.wiring.clock.now());
+    if (dataWarning) this.logger.warn(dataWarning);
+    if (!this.transport.durable) {
+      this.logger.warn('memory transport: events live in this process only and are lost when it stops (set broker.url or RABBITMQ_URL for RabbitMQ)');
+    }
+  }
+
+  /** Preflight, then setup(); the worker pool starts first so a module that cannot load on a thread is skipped like any broken plugin. */
+  private async startPlugins(): Promise<PluginSet> {
+    const { registry, container, clock, publisher } = this.wiring;
+    this.closers.push(async () => {
+      await this.workers?.close();
+      this.workers = undefined;
+    });
+    const set = await loadHostPlugins({
+      config: this.config,
+      cwd: this.options.cwd,
+      plugins: this.options.plugins,
+      logger: this.logger,
+      registry,
+      container,
+      clock,
+      publish: (type, data, opts) => publisher.publish(type, data, opts),
+      checkWorkers: async (bindings, optionsOf) => {
+        this.workers = await (this.options.workerInvoker ?? defaultWorkerInvoker)({ config: this.config, logger: this.logger });
+        return (await this.workers.validate?.(bindings, optionsOf)) ?? [];
+      },
+    });
+    this.pluginSet = set;
+    this.plugins = set.plugins;
+    this.problems = set.problems;
+    this.skipped = skippedPlugins(set.problems);
+    this.closers.push(() => set.teardown());
+    return set;
+  }
+
+  private async openDedupeStore(): Promise<DedupeStore> {
+    if (this.options.dedupeStore || !this.config.dedupe.redisUrl) return this.wiring.dedupeStore;
+    const { createRedisDedupeStore } = await import('../dedupe/redis-dedupe-store.ts');
+    return createRedisDedupeStore({
+      url: this.config.dedupe.redisUrl,
+      ttlMs: this.config.dedupe.ttlMs,
+      namespace: this.config.broker.prefix,
+      logger: this.logger.child({ component: 'dedupe' }),
+    });
+  }
+
+  /**
+   * One consumer per queue. Its closer flushes open batches and drains in-flight deliveries up to
+   * the deadline; meanwhile /readyz answers 503 "draining" and POST /events refuses.
+   */
+  private async startConsuming(set: PluginSet, dedupeStore: DedupeStore): Promise<Closer> {
+    const close = async () => {
+      const deadline = this.config.shutdown.drainTimeoutMs;
+      this.wiring.batches.flushAll();
+      await Promise.all(this.consumers.map((c) => c.cancel(deadline).catch((err) => this.logger.warn({ err, queue: c.queue }, 'consumer cancel failed'))));
+      this.consumers = [];
+    };
+    try {
       this.consumers = await startBindings({
         bindings: set.bindings,
         holdingQueues: set.queues,
@@ -217,104 +245,48 @@ class RuntimeHost implements Host, HostInternals {
         config: this.config,
         transport: this.transport,
         logger: this.logger,
-        stats: this.statsCollector,
-        pipeline: {
-          registry: this.registry,
-          provider: this.provider,
-          dedupeStore: this.dedupeStore,
-          publisher: this.publisher,
-          publishRaw: (m) => this.counted.publish(m),
-          deadLetterExchange: deadLetterExchangeName(this.config.broker.prefix),
-          defaultRetry: this.config.retry,
-          host: this.hostName,
-          clock: this.clock,
-          hooks: this.hooks,
-          logger: this.logger,
-          invokerFor: (call) => this.invokerFor(call),
-          resolve: (name) => this.container.resolve(name),
-          batches: this.batches,
-        },
+        stats: this.wiring.stats,
+        pipeline: this.wiring.pipelineDeps(dedupeStore, this.workers),
       });
-      this.state = 'ready';
-      this.logger.info(
-        { plugins: set.plugins.length, bindings: set.bindings.length, skipped: set.problems.length, transport: this.transport.kind },
-        `ready: ${set.plugins.length} plugins, ${set.bindings.length} bindings on the ${this.transport.kind} transport`,
-      );
     } catch (err) {
-      this.state = 'failed';
-      await this.shutdown().catch((e) => this.logger.error({ err: e }, 'cleanup after a failed start failed'));
+      await close();
       throw err;
     }
+    return close;
   }
 
-  private async startHttp(): Promise<void> {
-    const { http } = this.config;
-    const server = createHttpServer(
-      {
-        readiness: () => this.readiness(),
-        stats: () => redactConfig({ ...this.stats(), workers: this.workers?.stats?.(), config: this.config }),
-        metrics: this.metrics,
-        publishMany: (items: IngestItem[]) => this.publishMany(items),
-        eventLoop: () => this.eventLoop.snapshot(),
-      },
-      { host: http.host, port: http.port, token: http.token, bodyLimitBytes: http.bodyLimitBytes, logger: this.logger },
-    );
-    await server.listen();
-    this.http = server;
-  }
-
-  private invokerFor(call: HandlerCall): CallRunner {
-    if (call.binding.mode === 'worker' && this.workers) return this.workers.invoker;
-    return inline;
+  private async runClosers(): Promise<void> {
+    while (this.closers.length > 0) await this.closers.pop()!();
   }
 
   async stop(): Promise<void> {
     if (this.state === 'stopped' || this.state === 'stopping') return;
     this.state = 'stopping';
-    await this.shutdown();
+    await this.runClosers();
     this.state = 'stopped';
     this.logger.info('stopped');
-  }
-
-  /**
-   * Stop consuming, drain in flight up to the deadline, flush batches, teardown, close. While it
-   * drains /readyz answers 503 "draining" and POST /events refuses; the HTTP server closes before
-   * anything it publishes through (in-flight ingest finishes first).
-   */
-  private async shutdown(): Promise<void> {
-    const deadline = this.config.shutdown.drainTimeoutMs;
-    this.batches.flushAll();
-    await Promise.all(this.consumers.map((c) => c.cancel(deadline).catch((err) => this.logger.warn({ err, queue: c.queue }, 'consumer cancel failed'))));
-    this.consumers = [];
-    await this.http?.close().catch((err: unknown) => this.logger.warn({ err }, 'http server close failed'));
-    this.http = undefined;
-    if (this.pluginSet) await this.pluginSet.teardown();
-    await this.workers?.close();
-    await this.transport.close();
-    await this.dedupeStore.close?.();
-    this.eventLoop.stop();
   }
 
   publish(type: string, data: unknown, options?: PublishOptions): Promise<StokEvent> {
     if (this.state !== 'ready' && this.state !== 'starting') {
       return Promise.reject(new StokcerdasError(ErrorCodes.HOST_STATE, `cannot publish ${type}: host is ${this.state} (call start() first)`));
     }
-    return this.publisher.publish(type, data, options);
+    return this.wiring.publisher.publish(type, data, options);
   }
 
   async publishMany(items: Array<{ type: string; data: unknown; options?: PublishOptions }>): Promise<StokEvent[]> {
     if (this.state !== 'ready' && this.state !== 'starting') {
       throw new StokcerdasError(ErrorCodes.HOST_STATE, `cannot publish ${items.length} events: host is ${this.state} (call start() first)`);
     }
-    return this.publisher.publishMany(items);
+    return this.wiring.publisher.publishMany(items);
   }
 
   subscribeLocal(pattern: string, listener: LocalListener): () => void {
-    return this.local.subscribe(pattern, listener);
+    return this.wiring.local.subscribe(pattern, listener);
   }
 
   stats(): HostStats {
-    return this.statsCollector.snapshot({ ...this.transport.status(), transport: this.transport.kind, durable: this.transport.durable });
+    return this.wiring.stats.snapshot({ ...this.transport.status(), transport: this.transport.kind, durable: this.transport.durable }, this.skipped);
   }
 
   ready(): boolean {
@@ -322,7 +294,7 @@ class RuntimeHost implements Host, HostInternals {
   }
 
   readiness(): Readiness {
-    return readinessOf(this.state, this.transport);
+    return readinessOf(this.state, this.transport, this.skipped);
   }
 
   httpAddress(): { host: string; port: number } | undefined {
@@ -330,10 +302,10 @@ class RuntimeHost implements Host, HostInternals {
   }
 
   resolve<T = unknown>(name: string): T {
-    return this.container.resolve<T>(name);
+    return this.wiring.container.resolve<T>(name);
   }
 
   parkedInBatches(): number {
-    return this.batches.parked;
+    return this.wiring.batches.parked;
   }
 }

@@ -5,16 +5,9 @@ import type { ServiceContainer } from '../container/index.ts';
 import { StokcerdasError, ErrorCodes } from '../errors.ts';
 import type { SchemaRegistry } from '../events/schemas.ts';
 import type { PublishOptions } from '../events/types.ts';
-import {
-  assertNoProblems,
-  loadPluginObjects,
-  loadPlugins,
-  resolveBindings,
-  type LoadedPlugin,
-  type PluginProblem,
-  type ResolvedBinding,
-} from '../plugins/index.ts';
+import { assertNoProblems, type LoadedPlugin, type PluginProblem, type ResolvedBinding } from '../plugins/index.ts';
 import type { PluginDefinition, PluginQueue } from '../plugins/types.ts';
+import { preflight, type WorkerModuleCheck } from './preflight.ts';
 
 export interface PluginSet {
   plugins: LoadedPlugin[];
@@ -35,8 +28,8 @@ export interface LoadHostPluginsInput {
   container: ServiceContainer;
   clock: Clock;
   publish(type: string, data: unknown, options?: PublishOptions): Promise<unknown>;
-  /** imports worker-mode plugin modules on a worker thread (issue 4): the broken ones come back as problems */
-  checkWorkers?(bindings: ResolvedBinding[], optionsOf: (plugin: string) => unknown): Promise<PluginProblem[]>;
+  /** imports worker-mode plugin modules on the host's own pool: the broken ones come back as problems */
+  checkWorkers: WorkerModuleCheck;
 }
 
 /**
@@ -45,22 +38,14 @@ export interface LoadHostPluginsInput {
  */
 export async function loadHostPlugins(input: LoadHostPluginsInput): Promise<PluginSet> {
   const { config, logger } = input;
-  const loaded = input.plugins
-    ? loadPluginObjects(input.plugins, { options: config.plugins.options, disabled: config.plugins.disabled })
-    : await loadPlugins({ ...config.plugins, cwd: input.cwd });
-  const problems = [...loaded.problems];
-  const resolved = resolveBindings(loaded.plugins, config, { ignorePlugins: problems.map((p) => p.plugin) });
-  problems.push(...resolved.problems);
-  const workerBindings = resolved.bindings.filter((b) => b.mode === 'worker' && b.enabled && !problems.some((p) => p.plugin === b.plugin));
-  if (workerBindings.length > 0 && input.checkWorkers) {
-    const options = new Map(loaded.plugins.map((p) => [p.name, p.options]));
-    problems.push(...(await input.checkWorkers(workerBindings, (name) => options.get(name))));
-  }
+  const checked = await preflight(config, input.cwd, { plugins: input.plugins, checkWorkers: input.checkWorkers });
+  // createHost refused config problems already; what is left is each plugin's
+  const problems = checked.problems.filter((p): p is PluginProblem => p.plugin !== undefined);
   if (config.plugins.strict) assertNoProblems(problems);
 
   // a plugin with a broken binding is skipped whole: half a plugin is harder to reason about
   const broken = new Set(problems.map((p) => p.plugin));
-  const candidates = loaded.plugins.filter((p) => !broken.has(p.name));
+  const candidates = checked.plugins.filter((p) => !broken.has(p.name));
   for (const problem of problems) {
     logger.error({ plugin: problem.plugin, file: problem.file, code: problem.error.code }, `plugin skipped: ${problem.error.message}`);
   }
@@ -101,7 +86,7 @@ export async function loadHostPlugins(input: LoadHostPluginsInput): Promise<Plug
   return {
     plugins: started,
     problems,
-    bindings: resolved.bindings.filter((b) => names.has(b.plugin) && b.enabled),
+    bindings: checked.bindings.filter((b) => names.has(b.plugin) && b.enabled),
     queues: started.flatMap((p) => p.queues ?? []),
     teardown: () => teardown(started, logger, input.container),
   };

@@ -11,7 +11,8 @@ export function isLoopback(host: string): boolean {
 }
 
 /**
- * The rule of DESIGN §9: a server reachable from other machines must have a token. Returned as
+ * A server reachable from other machines must have a token: anyone on the network could otherwise
+ * publish events and read the config. Returned as
  * config problems (path: message) so the host refuses to start with CONFIG_INVALID.
  */
 export function httpConfigProblems(http: { enabled: boolean; host: string; token?: string }): string[] {

@@ -1,4 +1,4 @@
-/** The operator's HTTP surface (DESIGN §9, issue 7): health, readiness, metrics, stats, ingest. */
+/** The operator's HTTP surface: health, readiness, metrics, stats, ingest. */
 export { createHttpServer, type HttpServer, type HttpServerOptions, type HttpSurface } from './server.ts';
 export { httpConfigProblems, isLoopback, checkBearer } from './auth.ts';
 export { parseIngestBody, type IngestItem, type ParsedIngest } from './ingest.ts';

@@ -16,7 +16,7 @@ export interface ParsedIngest {
   batch: boolean;
 }
 
-// the extensions the host computes itself (DESIGN §4): accepted and recomputed, never trusted
+// the extensions the host computes itself (docs/wire-format.md): accepted and recomputed, never trusted
 const COMPUTED_EXTENSIONS = /^indo/;
 const CLOUDEVENT_ATTRIBUTES = new Set(['specversion', 'id', 'source', 'type', 'time', 'datacontenttype', 'dataschema', 'data', 'tenantid', 'userid', 'correlationid', 'causationid', 'traceparent']);
 const PLAIN_FIELDS = new Set(['type', 'data', 'id', 'time', 'tenantId', 'userId', 'correlationId', 'causationId', 'priority', 'ttl']);

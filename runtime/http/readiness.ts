@@ -1,3 +1,4 @@
+import type { SkippedPlugin } from '../plugins/skipped.ts';
 import type { Transport } from '../transport/contract.ts';
 
 export type ReadinessStatus = 'starting' | 'ready' | 'disconnected' | 'not-consuming' | 'draining' | 'stopped' | 'failed';
@@ -8,17 +9,18 @@ export interface Readiness {
   connected: boolean;
   /** queues whose consumer is not (yet) registered with the broker */
   notConsuming: string[];
-}
-
-/** The amqp transport reports its consumers (for /readyz); the memory one always consumes. */
-interface ReportsConsumers {
-  consumerStates?(): Array<{ queue: string; consuming: boolean }>;
+  /**
+   * plugins the host started without (non-strict mode). Names only: /readyz is open without the
+   * token; /stats (behind it) has each one's code and message. Not ready-relevant on purpose: the
+   * operator chose non-strict, and a balancer must keep routing to the plugins that did start.
+   */
+  skippedPlugins: string[];
 }
 
 /** /readyz: broker connected and every binding consuming, and the host neither starting nor draining. */
-export function readinessOf(state: string, transport: Transport): Readiness {
+export function readinessOf(state: string, transport: Pick<Transport, 'status' | 'consumerStates'>, skipped: readonly SkippedPlugin[] = []): Readiness {
   const connected = transport.status().connected;
-  const states = (transport as Transport & ReportsConsumers).consumerStates?.() ?? [];
+  const states = transport.consumerStates?.() ?? [];
   const notConsuming = states.filter((s) => !s.consuming).map((s) => s.queue);
   let status: ReadinessStatus;
   if (state === 'created' || state === 'starting') status = 'starting';
@@ -28,5 +30,5 @@ export function readinessOf(state: string, transport: Transport): Readiness {
   else if (!connected) status = 'disconnected';
   else if (notConsuming.length > 0) status = 'not-consuming';
   else status = 'ready';
-  return { ready: status === 'ready', status, connected, notConsuming };
+  return { ready: status === 'ready', status, connected, notConsuming, skippedPlugins: skipped.map((s) => s.plugin) };
 }

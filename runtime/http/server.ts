@@ -3,9 +3,10 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { ErrorCodes, StokcerdasError, isStokcerdasError } from '../errors.ts';
 import type { EventLoopDelay } from '../observability/event-loop.ts';
-import { checkBearer, isLoopback } from './auth.ts';
+import { checkBearer, httpConfigProblems } from './auth.ts';
 import { parseIngestBody, type IngestItem } from './ingest.ts';
 import type { Readiness } from './readiness.ts';
+import type { ConsoleHandler } from './console/index.ts';
 
 /** What the server reads from the host: kept narrow so the server can be tested on its own. */
 export interface HttpSurface {
@@ -26,6 +27,8 @@ export interface HttpServerOptions {
   logger: Logger;
   /** /healthz answers 503 when the event loop was this late in the last 5–10 s */
   maxEventLoopDelayMs?: number;
+  /** the browser console, served under /ui with its own sign-in (bearer token or session cookie) */
+  console?: ConsoleHandler;
 }
 
 export interface HttpServer {
@@ -39,13 +42,13 @@ const DEFAULT_MAX_LOOP_DELAY_MS = 2_000;
 // probes must work without a secret (Docker HEALTHCHECK, kubelet); everything else is behind the token
 const OPEN_PATHS = new Set(['/healthz', '/readyz']);
 
-/** DESIGN §9's HTTP surface on node:http: /healthz, /readyz, /metrics, /stats, POST /events. */
+/** The operator's HTTP surface on node:http: /healthz, /readyz, /metrics, /stats, POST /events. */
 export function createHttpServer(surface: HttpSurface, options: HttpServerOptions): HttpServer {
   const logger = options.logger.child({ component: 'http' });
   const token = options.token?.trim() ? options.token.trim() : undefined;
-  if (!token && !isLoopback(options.host)) {
-    throw new StokcerdasError(ErrorCodes.CONFIG_INVALID, `http.token: required when http.host is "${options.host}" (beyond loopback)`, { path: 'http.token' });
-  }
+  // the host's preflight already refused this; a server built on its own keeps the same rule
+  const [tokenProblem] = httpConfigProblems({ enabled: true, host: options.host, token });
+  if (tokenProblem) throw new StokcerdasError(ErrorCodes.CONFIG_INVALID, tokenProblem, { path: 'http.token' });
   const maxDelay = options.maxEventLoopDelayMs ?? DEFAULT_MAX_LOOP_DELAY_MS;
 
   const routes: Record<string, Partial<Record<string, (req: IncomingMessage, res: ServerResponse) => Promise<void> | void>>> = {
@@ -115,8 +118,16 @@ export function createHttpServer(surface: HttpSurface, options: HttpServerOption
 
   const server: Server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://host').pathname.replace(/\/+$/, '') || '/';
+    if (options.console && (path === '/ui' || path.startsWith('/ui/'))) {
+      options.console.handle(req, res, path).catch((err: unknown) => {
+        logger.error({ err, path }, 'console request failed');
+        if (!res.headersSent) json(res, 500, { error: 'internal', message: 'internal error (see the host log)' });
+        else res.destroy();
+      });
+      return;
+    }
     const route = routes[path];
-    if (!route) return json(res, 404, { error: 'not-found', message: `no route ${path} (try /healthz, /readyz, /metrics, /stats, POST /events)` });
+    if (!route) return json(res, 404, { error: 'not-found', message: `no route ${path} (try /healthz, /readyz, /metrics, /stats, POST /events${options.console ? ', /ui' : ''})` });
     const method = req.method === 'HEAD' && route.GET ? 'GET' : (req.method ?? 'GET');
     const handler = route[method];
     if (!handler) {
@@ -164,6 +175,8 @@ export function createHttpServer(surface: HttpSurface, options: HttpServerOption
       }),
     close: (graceMs = 5_000) =>
       new Promise<void>((resolve) => {
+        // the console's live streams never end on their own
+        options.console?.close();
         if (!server.listening) return resolve();
         const force = setTimeout(() => server.closeAllConnections(), graceMs);
         force.unref();

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { StokcerdasClient } from '../client/client.ts';
 import { StokcerdasError, ErrorCodes } from '../errors.ts';
 import type { PublishOptions, StokEvent } from '../events/types.ts';
-import { compileTopic } from '../topology/match.ts';
+import { compileTopic } from '../transport/match.ts';
 import type { DistributedConsumers } from './distributed.ts';
 import { EventBatcher, type EventBatchStats } from './batcher.ts';
 import { fromStokEvent, type BaseEvent, type EventHandler } from './events/base.ts';

@@ -7,6 +7,12 @@ export interface EventLoopDelay {
   maxMs: number;
 }
 
+/** Every sample since start(): what a Prometheus summary's `_count` and `_sum` need (never reset). */
+export interface EventLoopTotals {
+  samples: number;
+  delaySumMs: number;
+}
+
 const RESOLUTION_MS = 20;
 
 /**
@@ -18,6 +24,8 @@ export class EventLoopMonitor {
   private histogram?: IntervalHistogram;
   private timer?: NodeJS.Timeout;
   private previous: EventLoopDelay = { p50Ms: 0, p99Ms: 0, maxMs: 0 };
+  /** the windows already reset, folded in */
+  private past: EventLoopTotals = { samples: 0, delaySumMs: 0 };
 
   constructor(private readonly windowMs = 5_000) {}
 
@@ -28,6 +36,7 @@ export class EventLoopMonitor {
     this.histogram = histogram;
     this.timer = setInterval(() => {
       this.previous = read(histogram);
+      this.past = addTotals(this.past, histogram);
       histogram.reset();
     }, this.windowMs);
     this.timer.unref();
@@ -42,11 +51,22 @@ export class EventLoopMonitor {
     };
   }
 
+  totals(): EventLoopTotals {
+    return this.histogram ? addTotals(this.past, this.histogram) : { ...this.past };
+  }
+
   stop(): void {
     clearInterval(this.timer);
     this.histogram?.disable();
     this.histogram = undefined;
   }
+}
+
+function addTotals(t: EventLoopTotals, h: IntervalHistogram): EventLoopTotals {
+  if (h.count === 0) return t;
+  // the mean includes the resolution each sample waited on purpose, as the percentiles do
+  const delayMs = Math.max(0, h.mean / 1e6 - RESOLUTION_MS) * h.count;
+  return { samples: t.samples + h.count, delaySumMs: t.delaySumMs + delayMs };
 }
 
 function read(h: IntervalHistogram): EventLoopDelay {

@@ -1,7 +1,8 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { PipelineHooks } from '../pipeline/types.ts';
 import type { OutgoingMessage, Transport, TransportStatus } from '../transport/contract.ts';
-import type { EventLoopDelay } from './event-loop.ts';
+import type { EventLoopDelay, EventLoopTotals } from './event-loop.ts';
+import { registerEventLoopSummary } from './event-loop-summary.ts';
 import { type CounterSeries, type HistogramSeries, LeanCounter, LeanHistogram } from './lean-series.ts';
 
 /** What a publish was for: a new event, a copy for a retry wait queue, a copy for a DLQ. */
@@ -22,7 +23,17 @@ export interface MetricsOptions {
   /** absent, or undefined at scrape time, when no binding runs in worker mode */
   workers?: () => WorkerGaugeStats | undefined;
   eventLoop?: () => EventLoopDelay;
+  /** with `eventLoop`: the summary's `_sum` and `_count` (zero without it) */
+  eventLoopTotals?: () => EventLoopTotals;
+  /** plugins the host started without (non-strict mode) */
+  skippedPlugins?: () => number;
 }
+
+/**
+ * prom-client's gauges named `_total` (promtool: "non-counter metrics should not have _total
+ * suffix"); each is the sum of the family of the same name without the suffix, by `type`.
+ */
+const LINT_FAILING_DEFAULTS = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
 
 /**
  * Prometheus metrics, one registry per host (so tests may run several hosts in one process).
@@ -60,7 +71,10 @@ export class Metrics {
   });
 
   constructor(options: MetricsOptions = {}) {
-    if (options.defaultMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'stokcerdas_' });
+    if (options.defaultMetrics) {
+      collectDefaultMetrics({ register: this.registry, prefix: 'stokcerdas_' });
+      for (const name of LINT_FAILING_DEFAULTS) this.registry.removeSingleMetric(`stokcerdas_${name}`);
+    }
     const registers = [this.registry];
     // read at scrape time: the transport's, the pool's and the monitor's own numbers are the truth
     const status = options.status;
@@ -99,20 +113,21 @@ export class Metrics {
       gauge('stokcerdas_worker_pool_threads', 'Worker threads alive', (s) => s.threads);
       gauge('stokcerdas_worker_pool_max_threads', 'Worker threads allowed', (s) => s.maxThreads);
     }
-    const eventLoop = options.eventLoop;
-    if (eventLoop) {
+    const skipped = options.skippedPlugins;
+    if (skipped) {
       new Gauge({
-        name: 'stokcerdas_event_loop_delay_seconds',
-        help: 'How late the main event loop ran over the last 5–10 s (p50, p99, max)',
-        labelNames: ['quantile'],
+        name: 'stokcerdas_plugins_skipped',
+        help: 'Plugins the host started without (non-strict mode): alert when above 0',
         registers,
         collect() {
-          const d = eventLoop();
-          this.labels('0.5').set(d.p50Ms / 1000);
-          this.labels('0.99').set(d.p99Ms / 1000);
-          this.labels('1').set(d.maxMs / 1000);
+          this.set(skipped());
         },
       });
+    }
+    const eventLoop = options.eventLoop;
+    if (eventLoop) {
+      const totals = options.eventLoopTotals ?? (() => ({ samples: 0, delaySumMs: 0 }));
+      registerEventLoopSummary(this.registry, eventLoop, totals);
     }
   }
 

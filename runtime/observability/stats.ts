@@ -1,5 +1,7 @@
 import type { Settlement, TransportStatus } from '../transport/contract.ts';
 import type { HandlerBinding, PipelineHooks } from '../pipeline/types.ts';
+import type { SkippedPlugin } from '../plugins/skipped.ts';
+import { RecentDurations } from './recent-durations.ts';
 
 /** The seed's four stats (subscriptions, batches, connection, handlers), kept as plain counters. */
 export interface SubscriptionStats {
@@ -28,6 +30,9 @@ export interface HandlerStats {
   events: number;
   averageDurationMs: number;
   maxDurationMs: number;
+  /** over the last 512 calls; absent before the first */
+  p50Ms?: number;
+  p99Ms?: number;
 }
 
 export interface BatchStats {
@@ -55,6 +60,8 @@ export interface HostStats {
   connection: TransportStatus & { transport: string; durable: boolean };
   handlers: HandlerStats[];
   queues: QueueStats[];
+  /** plugins the host started without (non-strict mode), with each one's first problem */
+  skippedPlugins: SkippedPlugin[];
 }
 
 export class StatsCollector implements PipelineHooks {
@@ -62,6 +69,7 @@ export class StatsCollector implements PipelineHooks {
   private readonly handlerStats = new Map<string, HandlerStats & { totalMs: number }>();
   private readonly batchStats = new Map<string, BatchStats & { totalWaitMs: number }>();
   private readonly queueStats = new Map<string, QueueStats>();
+  private readonly recent = new Map<string, RecentDurations>();
 
   constructor(private readonly now: () => number) {}
 
@@ -78,6 +86,7 @@ export class StatsCollector implements PipelineHooks {
       deadLettered: 0,
       deduplicated: 0,
     });
+    this.recent.set(binding.key, new RecentDurations());
     this.handlerStats.set(binding.key, { handler: binding.key, invocations: 0, successes: 0, failures: 0, events: 0, averageDurationMs: 0, maxDurationMs: 0, totalMs: 0 });
     if (binding.batch) {
       this.batchStats.set(binding.key, { handler: binding.key, batches: 0, events: 0, averageSize: 0, maxSize: 0, flushReasons: { size: 0, time: 0, drain: 0 }, averageWaitMs: 0, totalWaitMs: 0 });
@@ -105,6 +114,7 @@ export class StatsCollector implements PipelineHooks {
     h.totalMs += durationMs;
     h.averageDurationMs = h.totalMs / h.invocations;
     if (durationMs > h.maxDurationMs) h.maxDurationMs = durationMs;
+    this.recent.get(binding.key)?.push(durationMs);
     if (outcome === 'success') {
       h.successes++;
       s.succeeded += batchSize;
@@ -155,6 +165,12 @@ export class StatsCollector implements PipelineHooks {
     else q.requeued++;
   };
 
+  private withQuantiles(h: HandlerStats): HandlerStats {
+    const recent = this.recent.get(h.handler);
+    const p50Ms = recent?.quantile(0.5);
+    return p50Ms === undefined ? h : { ...h, p50Ms, p99Ms: recent!.quantile(0.99)! };
+  }
+
   private queue(name: string): QueueStats {
     let q = this.queueStats.get(name);
     if (!q) {
@@ -164,7 +180,7 @@ export class StatsCollector implements PipelineHooks {
     return q;
   }
 
-  snapshot(connection: HostStats['connection']): HostStats {
+  snapshot(connection: HostStats['connection'], skippedPlugins: readonly SkippedPlugin[] = []): HostStats {
     const strip = <T extends object>(o: T, key: string) => {
       const { [key]: _omit, ...rest } = o as Record<string, unknown>;
       return rest as Omit<T, never>;
@@ -173,8 +189,9 @@ export class StatsCollector implements PipelineHooks {
       subscriptions: [...this.subs.values()].map(({ lastEventAtMs, ...s }) => (lastEventAtMs === undefined ? s : { ...s, lastEventAt: new Date(lastEventAtMs).toISOString() })),
       batches: [...this.batchStats.values()].map((b) => strip(b, 'totalWaitMs') as BatchStats),
       connection,
-      handlers: [...this.handlerStats.values()].map((h) => strip(h, 'totalMs') as HandlerStats),
+      handlers: [...this.handlerStats.values()].map((h) => this.withQuantiles(strip(h, 'totalMs') as HandlerStats)),
       queues: [...this.queueStats.values()].map((q) => ({ ...q })),
+      skippedPlugins: skippedPlugins.map((p) => ({ ...p })),
     };
   }
 }

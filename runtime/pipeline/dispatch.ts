@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { compileTopic } from '../topology/match.ts';
+import { compileTopic } from '../transport/match.ts';
 import type { StokEvent } from '../events/types.ts';
 import type { Settlement } from '../transport/contract.ts';
 import { deliveryLogFields } from './log-fields.ts';

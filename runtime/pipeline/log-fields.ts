@@ -2,7 +2,7 @@ import type { CloudEventWire } from '../events/types.ts';
 import type { DeliveryContext, HandlerBinding } from './types.ts';
 
 /**
- * The fields every log line about a delivery carries (issue 7 §5): event id, type, tenant,
+ * The fields every log line about a delivery carries (so one grep on an event id or a correlation id finds its whole story): event id, type, tenant,
  * correlation id and handler, plus the queue. Before decode there is no event: the AMQP
  * properties stand in (messageId, type, correlationId).
  */

@@ -20,8 +20,8 @@ export interface RecoverDeps {
 
 /**
  * Throw / timeout → a copy goes to the wait queue of its delay tier (the broker holds the wait);
- * poison, non-retryable or attempts used up → a copy goes to `<queue>.dlq` with DESIGN §6's
- * headers. The original is acked only after the copy is confirmed; if the copy cannot be
+ * poison, non-retryable or attempts used up → a copy goes to `<queue>.dlq` with the failure
+ * headers (docs/failure-semantics.md). The original is acked only after the copy is confirmed; if the copy cannot be
  * published the delivery is requeued, so nothing is lost either way.
  */
 export function recover(deps: RecoverDeps): Middleware {

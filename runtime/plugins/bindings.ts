@@ -7,7 +7,7 @@ import type { HandlerDefinition } from './types.ts';
 import { ENTITY_NAME, TOPIC_PATTERN, formatPath, pluginLabel } from './validate.ts';
 
 /**
- * What each handler actually consumes (DESIGN §7–8): the plugin's declaration, overridden per
+ * What each handler actually consumes: the plugin's declaration, overridden per
  * handler by `bindings["plugin/handler"]` in the config, with the config's defaults underneath.
  * Precedence for every setting: config default < handler declaration < binding override.
  */

@@ -6,7 +6,7 @@ import type { PluginDefinition, PluginQueue } from './types.ts';
 import { extensionProblems, formatPath, pluginLabel, pluginShapeProblems, validatePluginDefinition } from './validate.ts';
 
 /**
- * DESIGN §7: a plugin is a folder `plugins/<name>/` with an index file. A broken plugin never
+ * A plugin is a folder `plugins/<name>/` with an index file. A broken plugin never
  * stops the others: every failure becomes a problem naming the folder and the cause, and the
  * host decides (non-strict: start without it; strict or `stokcerdas check`: refuse).
  */

@@ -2,10 +2,10 @@ import type { Logger } from 'pino';
 import type { ZodType } from 'zod';
 import type { Clock } from '../clock/index.ts';
 import type { PublishOptions, StokEvent } from '../events/types.ts';
-import type { PayloadFor } from '../events/event-types.ts';
+import type { PublishPayloadFor } from '../events/event-types.ts';
 import type { EventSchemaInput } from '../events/versions.ts';
 import type { IndonesianCalendar } from '../context/indonesia/calendar.ts';
-import type { BindingControl } from '../host/binding-control.ts';
+import type { PauseControl } from '../host/pause-control.ts';
 import type { RetryPolicy, BatchPolicy, ResolvedConfig } from '../../config/schema.ts';
 
 /** What a plugin folder's index default-exports. */
@@ -31,7 +31,9 @@ export interface ServiceTypes {
   /** publishes at once and resolves with the event once the broker confirms it */
   publish: (type: string, data: unknown, options?: PublishOptions) => Promise<StokEvent>;
   /** pause and resume consuming a binding's queue */
-  bindings: BindingControl;
+  pause: PauseControl;
+  /** @deprecated the old name of `pause`, kept for one release (resolving it logs a warning) */
+  bindings: PauseControl;
 }
 
 /** `resolve(name)`: typed for the services above; anything else needs a type argument (or is `unknown`). */
@@ -42,9 +44,10 @@ export interface ServiceResolver {
 
 /**
  * Publish from inside a handler: collected, sent only after the handler succeeds (outbox). A
- * known type's payload is checked at compile time; `Own` are the plugin's own `events:`.
+ * known type's payload is checked at compile time (its newest shape, or an older version's, which
+ * is upcast); `Own` are the payloads the plugin's own `events:` accept.
  */
-export type OutboxPublish<Own = {}> = <T extends string>(type: T, data: PayloadFor<T, Own>, options?: PublishOptions) => void;
+export type OutboxPublish<Own = {}> = <T extends string>(type: T, data: PublishPayloadFor<T, Own>, options?: PublishOptions) => void;
 
 export interface HandlerContext<Options = unknown, Own = {}> extends ServiceResolver {
   logger: Logger;
@@ -86,7 +89,7 @@ export interface SetupContext<Options = unknown, Own = {}> extends ServiceResolv
   clock: Clock;
   config: ResolvedConfig;
   /** publishes at once and resolves on the broker confirm */
-  publish<T extends string>(type: T, data: PayloadFor<T, Own>, options?: PublishOptions): Promise<void>;
+  publish<T extends string>(type: T, data: PublishPayloadFor<T, Own>, options?: PublishOptions): Promise<void>;
   /** register a service other plugins and handlers can resolve */
   register(name: string, value: unknown): void;
 }

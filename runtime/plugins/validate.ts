@@ -4,7 +4,7 @@ import { ErrorCodes, StokcerdasError } from '../errors.ts';
 import type { PluginDefinition } from './types.ts';
 
 /**
- * Run-time check of what a plugin folder default-exports (DESIGN §7). A plugin is often plain
+ * Run-time check of what a plugin folder default-exports. A plugin is often plain
  * JavaScript or skips `definePlugin`, so the types alone prove nothing. Every problem is collected
  * and reported in one error, each naming the field and the fix, so an author fixes them in one go.
  */

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { compileTopic } from '../topology/match.ts';
+import { compileTopic } from '../transport/match.ts';
 import type { StokEvent } from '../events/types.ts';
 
 export type LocalListener = (event: StokEvent) => void | Promise<void>;

@@ -16,7 +16,7 @@ export interface PublisherDeps {
   prefix: string;
   clock: Clock;
   provider: ContextProvider;
-  /** the business context flattened into CloudEvents extensions (DESIGN §4) */
+  /** the business context flattened into CloudEvents extensions (docs/wire-format.md) */
   extensionsFor(event: { context: StokEvent['context'] }): Record<string, ExtensionValue>;
   registry: SchemaRegistry;
   source: string;
@@ -136,7 +136,7 @@ export class Publisher implements OutboxPublisher {
     return prepared.map((p) => p.event);
   }
 
-  /** Events a handler emitted inherit tenant, user and correlation from the event it handled (DESIGN §4). */
+  /** Events a handler emitted inherit tenant, user and correlation from the event it handled, so a chain of events can be followed by one id. */
   publishCaused(pending: PendingPublish[], cause: StokEvent): Promise<StokEvent[]> {
     return this.publishMany(
       pending.map((p) => ({

@@ -6,6 +6,7 @@
 import type { StokcerdasConfigInput } from '../../config/schema.ts';
 import { VirtualClock } from '../clock/index.ts';
 import type { CloudEventWire, PublishOptions, StokEvent } from '../events/types.ts';
+import type { PublishPayloadFor } from '../events/event-types.ts';
 import { createHost, type Host, type HostInternals } from '../host/host.ts';
 import { silentLogger, createLogger } from '../observability/logger.ts';
 import type { PipelineHooks } from '../pipeline/types.ts';
@@ -52,7 +53,7 @@ export interface DeadLetteredMessage {
 }
 
 export interface TestBus {
-  publish(type: string, data: unknown, options?: PublishOptions): Promise<StokEvent>;
+  publish<T extends string>(type: T, data: PublishPayloadFor<T>, options?: PublishOptions): Promise<StokEvent>;
   /** resolves when nothing can progress without time moving on */
   idle(): Promise<void>;
   /** moves virtual time, firing retries, batch flushes and timeouts that fall due */

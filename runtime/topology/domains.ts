@@ -1,5 +1,5 @@
 /**
- * DESIGN §5: an event type (routing key) travels on the topic exchange of its domain, so
+ * An event type (routing key) travels on the topic exchange of its domain, so
  * `publish(type, data)` and a handler's default subscription agree without naming an exchange.
  * Names are unprefixed; the runtime adds `<prefix>.`.
  */

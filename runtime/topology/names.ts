@@ -1,6 +1,6 @@
 /**
- * DESIGN §5: plugins and config name exchanges and queues without the prefix; the runtime adds
- * `<prefix>.`. Event types (routing keys) are never prefixed.
+ * Plugins and config name exchanges and queues without the prefix; the runtime adds `<prefix>.`,
+ * so several deployments can share one broker. Event types (routing keys) are never prefixed.
  */
 export function prefixed(prefix: string, name: string): string {
   return `${prefix}.${name}`;
@@ -14,7 +14,10 @@ export function dlqName(queue: string): string {
   return `${queue}.dlq`;
 }
 
-/** One wait queue per delay tier: per-message TTL only expires at the head (TIPS.md). */
+/**
+ * One wait queue per delay tier: RabbitMQ expires per-message TTLs only at the head of a queue, so
+ * a long wait in front would hold back a short one behind it.
+ */
 export function retryQueueName(queue: string, delayMs: number): string {
   return `${queue}.retry.${delayMs}ms`;
 }

@@ -1,6 +1,6 @@
 import type { ExchangeType } from '../transport/contract.ts';
 
-/** The seed's exchanges and queues (DESIGN §5), unprefixed. Always declared. */
+/** The standard exchanges and queues (docs/topology.md), unprefixed. Always declared. */
 export const seedExchanges: { name: string; type: ExchangeType }[] = [
   { name: 'inventory.events', type: 'topic' },
   { name: 'orders.events', type: 'topic' },

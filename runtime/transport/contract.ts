@@ -1,5 +1,5 @@
 /**
- * The one transport contract (DESIGN §3). Both implementations (memory, amqp) pass the same
+ * The one transport contract. Both implementations (memory, amqp) pass the same
  * conformance suite in test/conformance. Names here are full broker names: the prefix is added
  * by the topology layer, never by a transport.
  */
@@ -125,6 +125,11 @@ export interface Transport {
   queueInfo(queue: string): Promise<QueueInfo>;
   purge(queue: string): Promise<number>;
   status(): TransportStatus;
+  /**
+   * Which queues have a consumer registered with the broker (what /readyz checks). A transport
+   * without the notion (memory: a consumer is registered the moment it is created) leaves it out.
+   */
+  consumerStates?(): Array<{ queue: string; consuming: boolean }>;
   /** wait for outstanding confirms, then close */
   close(): Promise<void>;
 }

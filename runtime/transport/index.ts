@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { localBrokerUrl } from '../../config/defaults.ts';
 import type { ResolvedConfig } from '../../config/schema.ts';
 import type { Clock } from '../clock/index.ts';
 import { createAmqpTransport } from './amqp/index.ts';
@@ -7,7 +8,7 @@ import type { Transport } from './contract.ts';
 
 export type * from './contract.ts';
 
-/** DESIGN §8: no broker URL (and no RABBITMQ_* variable) means the embedded memory transport. */
+/** No broker URL (and no RABBITMQ_* variable) means the embedded memory transport. */
 export function selectTransportKind(config: Pick<ResolvedConfig, 'transport' | 'broker'>): 'memory' | 'amqp' {
   if (config.transport === 'memory') return 'memory';
   if (config.transport === 'amqp') return 'amqp';
@@ -18,7 +19,7 @@ export function createTransport(config: ResolvedConfig, deps: { clock: Clock; lo
   if (selectTransportKind(config) === 'memory') return createMemoryTransport({ clock: deps.clock });
   const { broker } = config;
   return createAmqpTransport({
-    url: broker.url ?? 'amqp://guest:guest@127.0.0.1:5672',
+    url: broker.url ?? localBrokerUrl,
     connectionName: broker.connectionName ?? `stokcerdas@${deps.hostName}`,
     heartbeatSec: broker.heartbeatSec,
     tls: broker.tls,

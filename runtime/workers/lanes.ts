@@ -2,7 +2,7 @@
  * Where each worker task stands, in memory the main thread and every worker thread share.
  *
  * The pool lets each thread hold a second task behind the one it runs, so a thread never idles
- * while the main thread is busy elsewhere (issue 4's 1.6x target). That would weaken crash
+ * while the main thread is busy elsewhere (the worker mode must beat inline clearly on two cores). That would weaken crash
  * isolation — a thread that dies takes both tasks down, and a timeout must terminate the right
  * thread — unless the main thread knows, without asking the thread, whether a task has started
  * and on which thread. This board tells it: a task that never started is sent again and a task

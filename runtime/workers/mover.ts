@@ -1,5 +1,5 @@
 /**
- * Issue 4: "a 10-second infinite loop in one handler never stalls other bindings". Each thread
+ * A 10-second infinite loop in one handler must never stall other bindings. Each thread
  * holds a second task behind the one it runs (pool.ts); behind a loop, that task would wait for
  * the loop's timeout (30 s by default) while another thread has nothing to do. The mover hands it
  * to piscina again, which places it on the least-loaded thread; the lane's compare-exchange

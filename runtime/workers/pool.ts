@@ -1,6 +1,7 @@
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ResourceLimits } from 'node:worker_threads';
 import { Piscina } from 'piscina';
+import { defaults } from '../../config/defaults.ts';
 import type { Logger } from 'pino';
 import type { ResolvedConfig } from '../../config/schema.ts';
 import { ErrorCodes, StokcerdasError } from '../errors.ts';
@@ -10,7 +11,7 @@ import { MOVE_GRACE_MS, Mover } from './mover.ts';
 import type { WorkerResult, WorkerTask } from './protocol.ts';
 import { closedError, createSend, type CallCounts } from './send.ts';
 import { Slots } from './slots.ts';
-import { validateWorkerModules, type WorkerModuleCheck } from './validate.ts';
+import { validateWorkerModules, type WorkerModuleCheck } from './module-check.ts';
 
 export interface WorkerPoolOptions {
   config: Pick<ResolvedConfig, 'workers'> & Partial<Pick<ResolvedConfig, 'shutdown'>>;
@@ -48,7 +49,7 @@ const BOOTSTRAP = fileURLToPath(new URL('./bootstrap.mjs', import.meta.url));
 const TASKS_PER_THREAD = 2;
 
 /**
- * One piscina pool per host (DESIGN §1, issue 4). Worker-mode calls go through `invoker`: the
+ * One piscina pool per host, shared by every worker-mode handler. Worker-mode calls go through `invoker`: the
  * event goes to a thread, the handler's publishes come back into `call.outbox` (the outbox
  * middleware sends them after success) and its log lines are replayed on the handler's logger.
  */
@@ -135,7 +136,7 @@ export async function createWorkerInvoker(options: WorkerPoolOptions): Promise<W
       mover.stop();
       // the host has drained its consumers already; anything still running past the deadline is
       // stuck, and a stuck thread must not keep the process alive
-      const deadline = options.config.shutdown?.drainTimeoutMs ?? 30_000;
+      const deadline = options.config.shutdown?.drainTimeoutMs ?? defaults.shutdown.drainTimeoutMs;
       let timer: NodeJS.Timeout | undefined;
       const forced = new Promise<'timeout'>((resolve) => {
         timer = setTimeout(() => resolve('timeout'), deadline);

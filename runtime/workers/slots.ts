@@ -1,5 +1,5 @@
 /**
- * Back-pressure for the pool (issue 4 §3). At most `capacity` tasks are handed to piscina (running
+ * Back-pressure for the pool. At most `capacity` tasks are handed to piscina (running
  * plus queued there); further calls wait here, in order, instead of piscina rejecting them with
  * "task queue at limit". The waiters are bounded too: each is a delivery the consumer already
  * holds unacked, so there are never more than the sum of the bindings' prefetch — the broker

@@ -45,7 +45,7 @@ export function createWorkerContext(task: HandleTask): { ctx: HandlerContext; pu
       throw new StokcerdasError(
         ErrorCodes.WORKER_FAILED,
         `${task.key}: ctx.resolve("${name}") is not available in worker mode: the handler runs on another thread and cannot reach ` +
-          `container services or setup() state (DESIGN §7). Pass what it needs in the event or plugin options, or use mode: 'inline'.`,
+          `container services or setup() state (they live on the main thread). Pass what it needs in the event or plugin options, or use mode: 'inline'.`,
         { handler: task.key, service: name },
       );
     },

@@ -4,7 +4,7 @@ import type { TopologySpec, Transport } from '../../runtime/transport/contract.t
 import { deleteByPrefix, getBrokerUrl, uniquePrefix } from '../support/broker.ts';
 import { describeTransportConformance } from './transport-suite.ts';
 
-// The same conformance suite as memory.test.ts, on the real broker (DESIGN §3: one suite, two transports).
+// The same conformance suite as memory.test.ts, on the real broker (one suite, two transports).
 let url: string;
 beforeAll(async () => {
   url = await getBrokerUrl();

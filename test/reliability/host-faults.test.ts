@@ -1,4 +1,4 @@
-// Issue 3 §7 at the level of the whole host (the transport-level twins are in
+// Broker faults at the level of the whole host (the transport-level twins are in
 // amqp-transport-faults.test.ts): broker connections cut, broker restarted, host process killed,
 // garbage mixed into valid traffic. Runs alone (vitest.reliability.config.ts): it cuts every
 // connection on the broker.

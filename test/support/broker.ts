@@ -1,5 +1,5 @@
 /**
- * Where real-broker tests get RabbitMQ (DESIGN §9 / issue 3 §6): RABBITMQ_URL, else the local
+ * Where real-broker tests get RabbitMQ: RABBITMQ_URL, else the local
  * broker, else a testcontainers RabbitMQ when a Docker engine answers, else a clear failure.
  */
 import { execFile } from 'node:child_process';

@@ -1,4 +1,5 @@
 import { heuristicInitialState, optimalInitialState } from './initial-state.ts';
+import { runHoltWinters, type HoltWintersParams } from './recursion.ts';
 import { nelderMead } from './optimize.ts';
 
 /**
@@ -8,21 +9,10 @@ import { nelderMead } from './optimize.ts';
  * statsmodels' `ExponentialSmoothing(y, trend='add', seasonal='add').fit()` does, within the same
  * bounds: 0 ≤ α ≤ 1, 0 ≤ β ≤ 1, 0 ≤ γ ≤ 1 − α. The initial states are estimated too (statsmodels'
  * default `initialization_method='estimated'`), by least squares instead of inside the search:
- * see initial-state.ts.
+ * see initial-state.ts. The recursions themselves are in recursion.ts, which both build on.
  */
 
-export interface HoltWintersParams {
-  alpha: number;
-  beta: number;
-  gamma: number;
-}
-
-export interface HoltWintersState {
-  level: number;
-  trend: number;
-  /** seasonal component by phase (time index mod period) */
-  season: number[];
-}
+export { runHoltWinters, type HoltWintersParams, type HoltWintersState } from './recursion.ts';
 
 export interface ModelFit {
   model: 'holt-winters' | 'holt-winters-no-trend' | 'ses' | 'mean';
@@ -55,35 +45,6 @@ export function paramsOf(p: readonly number[]): HoltWintersParams {
 function searchPointOf(params: HoltWintersParams): number[] {
   const inv = (v: number) => logit(Math.min(1 - BOUND, Math.max(BOUND, (v - BOUND) / (1 - 2 * BOUND))));
   return [inv(params.alpha), inv(params.beta), inv(params.gamma / (1 - params.alpha))];
-}
-
-/** One pass of the recursions; returns the SSE and the state after the last value. */
-export function runHoltWinters(
-  y: readonly number[],
-  m: number,
-  { alpha, beta, gamma }: HoltWintersParams,
-  init: HoltWintersState,
-  fitted?: number[],
-): { sse: number; state: HoltWintersState } {
-  let level = init.level;
-  let trend = init.trend;
-  const season = [...init.season];
-  let sse = 0;
-  for (let t = 0; t < y.length; t++) {
-    const phase = t % m;
-    const s = season[phase];
-    const base = level + trend;
-    const predicted = base + s;
-    if (fitted) fitted[t] = predicted;
-    const error = y[t] - predicted;
-    sse += error * error;
-    const previous = level;
-    level = alpha * (y[t] - s) + (1 - alpha) * base;
-    trend = beta * (level - previous) + (1 - beta) * trend;
-    // fpp2's γ form: the seasonal state learns from y − ℓ_{t−1} − b_{t−1}, so s_t = s_{t−m} + γ·e_t
-    season[phase] = gamma * (y[t] - base) + (1 - gamma) * s;
-  }
-  return { sse, state: { level, trend, season } };
 }
 
 const STARTS: HoltWintersParams[] = [

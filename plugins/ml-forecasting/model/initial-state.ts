@@ -1,4 +1,4 @@
-import { runHoltWinters, type HoltWintersParams, type HoltWintersState } from './holt-winters.ts';
+import { runHoltWinters, type HoltWintersParams, type HoltWintersState } from './recursion.ts';
 
 /**
  * Level, trend and seasonal states just before t = 0, from the first k ≤ 4 full cycles: the trend

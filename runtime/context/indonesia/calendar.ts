@@ -262,7 +262,7 @@ export class IndonesianCalendar {
 }
 
 /**
- * The warning the host logs at start when the decree data runs out soon (issue 5: within 90 days),
+ * The warning the host logs at start when the decree data runs out soon (within 90 days: the next decree is published each September),
  * or undefined when there is time left.
  */
 export function decreeDataWarning(calendar: IndonesianCalendar, nowMs: number, withinDays = 90): string | undefined {

@@ -2,7 +2,7 @@ import type { BusinessContext, IndoZone } from '../../events/types.ts';
 import { formatFactor } from './seasonal.ts';
 import { indoZoneOf } from './zones.ts';
 
-/** The Indonesian context as flat CloudEvents extensions (DESIGN §4). */
+/** The Indonesian context as flat CloudEvents extensions (docs/wire-format.md). */
 export interface IndoExtensions {
   indotimezone: string;
   indozone: IndoZone;

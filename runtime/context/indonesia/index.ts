@@ -1,5 +1,5 @@
 /**
- * Indonesian business context (issue 5): the calendar plugins resolve as `calendar`, the context
+ * Indonesian business context: the calendar plugins resolve as `calendar`, the context
  * provider the pipeline's `enrich` step calls, the wire mapping and the `context` config schema.
  */
 import { IndonesianCalendar, type CalendarOptions } from './calendar.ts';

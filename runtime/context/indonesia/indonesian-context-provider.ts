@@ -1,6 +1,6 @@
 import type { BusinessContext, CloudEventWire, HolidayInfo, IndoZone } from '../../events/types.ts';
 import type { ContextProvider } from '../provider.ts';
-import { IndonesianCalendar, type DayInfo } from './calendar.ts';
+import { IndonesianCalendar, decreeDataWarning, type DayInfo } from './calendar.ts';
 import { zoneClock, type ZoneClock } from './local-time.ts';
 import { indoZoneOf, ZONE_NAMES, type ProvinceZone } from './zones.ts';
 
@@ -31,7 +31,7 @@ export interface IndonesianContextProviderOptions {
 }
 
 /**
- * Business context for an event's own `time` (issue 5): the zone comes from the province in
+ * Business context for an event's own `time`: the zone comes from the province in
  * `data.locationData.province`, else the tenant's province in `context.tenants`, else the
  * configured timezone. Runs twice per event (publish and delivery), so everything that depends
  * only on the place and the local day is built once and shared, frozen, by the day's events.
@@ -58,6 +58,11 @@ export class IndonesianContextProvider implements ContextProvider {
   }
 
   /** `atMs`: the event's time as epoch ms when the caller already has it (the publisher does) */
+  /** the warning the host logs at start when the decree data runs out within 90 days */
+  startupWarning(nowMs: number): string | undefined {
+    return decreeDataWarning(this.calendar, nowMs);
+  }
+
   contextFor(event: CloudEventWire, atMs?: number): BusinessContext {
     let ts = atMs ?? (typeof event.time === 'string' ? Date.parse(event.time) : Number.NaN);
     if (Number.isNaN(ts)) ts = this.now();

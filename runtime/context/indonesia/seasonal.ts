@@ -34,7 +34,7 @@ export function roundFactor(x: number): number {
   return Math.round(x * 10_000) / 10_000;
 }
 
-/** The wire form (DESIGN §4): CloudEvents has no float, so the factor travels as a decimal string. */
+/** The wire form: CloudEvents has no float, so the factor travels as a decimal string. */
 export function formatFactor(x: number): string {
   const r = roundFactor(x);
   return Number.isInteger(r) ? r.toFixed(1) : String(r);

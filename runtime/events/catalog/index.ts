@@ -1,5 +1,5 @@
 import type { ZodType } from 'zod';
-import type { PayloadOf } from '../versions.ts';
+import type { AcceptedPayloadOf, PayloadOf } from '../versions.ts';
 import { analyticsEvents } from './analytics.ts';
 import { customerEvents } from './customers.ts';
 import { inventoryEvents } from './inventory.ts';
@@ -10,6 +10,9 @@ export const catalog = { ...inventoryEvents, ...orderEvents, ...customerEvents, 
 
 /** The payload of each catalog type (its newest version), as producers write it. */
 export type CatalogPayloads = { [K in keyof typeof catalog]: PayloadOf<(typeof catalog)[K]> };
+
+/** What `publish` accepts per catalog type: the newest payload or an older version's (upcast before sending). */
+export type CatalogAcceptedPayloads = { [K in keyof typeof catalog]: AcceptedPayloadOf<(typeof catalog)[K]> };
 
 /** Every schema of every catalog type, each version labelled `type@vN` (for checks over all of them). */
 export function catalogSchemas(): [label: string, schema: ZodType][] {

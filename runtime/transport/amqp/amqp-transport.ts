@@ -7,8 +7,8 @@ import type {
 } from '../contract.ts';
 import { type AmqpTransportOptions, backoffDelayMs, redactUrl, socketOptions } from './connection-options.ts';
 import { ConsumerRegistration } from './consumer.ts';
-import { transportClosed } from './errors.ts';
-import { Publisher } from './publisher.ts';
+import { transportClosed } from './broker-errors.ts';
+import { Publisher } from './confirm-publisher.ts';
 import { QueueOperations, type GetResult } from './queue-operations.ts';
 import { TopologyRegistry, declareTopology } from './topology.ts';
 
@@ -41,7 +41,7 @@ export class AmqpTransport implements Transport {
       registry: this.registry,
       logger: this.logger,
       checkExchange: async (name) => {
-        if (!this.connection) throw new Error('not connected');
+        if (!this.connection) throw new StokcerdasError(ErrorCodes.TRANSPORT_CLOSED, `cannot check exchange ${name}: not connected to RabbitMQ`);
         await this.ops.checkExchange(this.connection, name);
       },
     });

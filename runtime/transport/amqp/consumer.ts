@@ -2,7 +2,7 @@ import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import type { Logger } from 'pino';
 import type { Consumer, ConsumeOptions, DeliveryCallback, Settlement } from '../contract.ts';
 import { AckCoalescer, type Tracked } from './ack-coalescer.ts';
-import { NOT_FOUND, replyCode, unknownQueue } from './errors.ts';
+import { NOT_FOUND, replyCode, unknownQueue } from './broker-errors.ts';
 import { fromMessage } from './properties.ts';
 import { closeQuietly } from './topology.ts';
 

@@ -5,7 +5,7 @@ export { AmqpTransport, type StatusListener } from './amqp-transport.ts';
 export type { AmqpTlsOptions, AmqpTransportOptions } from './connection-options.ts';
 export { defaultConnectionName, redactUrl } from './connection-options.ts';
 
-/** The RabbitMQ transport (DESIGN §3): call `connect()` before use, `close()` to finish. */
+/** The RabbitMQ transport: call `connect()` before use, `close()` to finish. */
 export function createAmqpTransport(options: AmqpTransportOptions): AmqpTransport {
   return new AmqpTransport(options);
 }

@@ -1,7 +1,7 @@
 import type { Message, Options } from 'amqplib';
 import type { Delivery, HeaderValue, MessageProperties, QueueSpec } from '../contract.ts';
 
-/** Contract properties → amqplib publish options. Persistent unless asked otherwise (DESIGN §3). */
+/** Contract properties → amqplib publish options. Persistent unless asked otherwise: a broker restart must not lose events. */
 export function toPublishOptions(p: MessageProperties): Options.Publish {
   const o: Options.Publish = { deliveryMode: p.persistent === false ? 1 : 2 };
   if (p.messageId !== undefined) o.messageId = p.messageId;

@@ -1,6 +1,6 @@
 import type { Channel, ChannelModel, GetMessage } from 'amqplib';
 import type { Delivery, QueueInfo, Settlement } from '../contract.ts';
-import { NOT_FOUND, replyCode, unknownExchange, unknownQueue } from './errors.ts';
+import { NOT_FOUND, replyCode, unknownExchange, unknownQueue } from './broker-errors.ts';
 import { fromMessage } from './properties.ts';
 import { closeQuietly, openThrowaway } from './topology.ts';
 

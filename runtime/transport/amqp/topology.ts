@@ -1,6 +1,6 @@
 import type { Channel, ChannelModel } from 'amqplib';
 import type { BindingSpec, ExchangeSpec, QueueSpec, TopologySpec } from '../contract.ts';
-import { ACCESS_REFUSED, NOT_FOUND, PRECONDITION_FAILED, notFoundTarget, replyCode, reservedName, topologyConflict, unknownExchange, unknownQueue } from './errors.ts';
+import { ACCESS_REFUSED, NOT_FOUND, PRECONDITION_FAILED, notFoundTarget, replyCode, reservedName, topologyConflict, unknownExchange, unknownQueue } from './broker-errors.ts';
 import { queueArguments } from './properties.ts';
 
 /**

@@ -3,9 +3,9 @@ import { toDelivery, type MemoryQueue, type StoredMessage } from './queue.ts';
 
 /** What a consumer needs from the transport that owns its queue. */
 export interface ConsumerHost {
-  settle(queue: MemoryQueue, message: StoredMessage, settlement: Settlement): void;
+  settle(queue: MemoryQueue<MemoryConsumer>, message: StoredMessage, settlement: Settlement): void;
   handlerStarted(): void;
-  handlerFinished(queue: MemoryQueue): void;
+  handlerFinished(queue: MemoryQueue<MemoryConsumer>): void;
   detach(consumer: MemoryConsumer): void;
 }
 
@@ -31,7 +31,7 @@ export class MemoryConsumer implements Consumer {
   private drainWaiters: Array<() => void> = [];
 
   constructor(
-    private readonly source: MemoryQueue,
+    private readonly source: MemoryQueue<MemoryConsumer>,
     options: ConsumeOptions,
     private readonly handler: DeliveryCallback,
     private readonly host: ConsumerHost,

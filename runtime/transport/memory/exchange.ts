@@ -1,4 +1,4 @@
-import { compileTopic, type TopicMatcher } from '../../topology/match.ts';
+import { compileTopic, type TopicMatcher } from '../match.ts';
 import type { ExchangeType } from '../contract.ts';
 
 const NONE: readonly never[] = [];

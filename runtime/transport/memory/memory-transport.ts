@@ -5,17 +5,19 @@ import type {
   QueueInfo, Settlement, TopologySpec, Transport, TransportStatus,
 } from '../contract.ts';
 import { MemoryConsumer, type ConsumerHost } from './consumer.ts';
-import { deadLetterProperties, isDeadLetterCycle, type DeathReason } from './dead-letter.ts';
+import { deadLetterProperties, isDeadLetterCycle, type DeathReason } from './x-death.ts';
 import { assertSameExchange, assertSameQueue, normalizeQueueSpec } from './declare.ts';
 import { MemoryExchange } from './exchange.ts';
 import { MemoryQueue, toDelivery, type StoredMessage } from './queue.ts';
+
+type Queue = MemoryQueue<MemoryConsumer>;
 
 export interface MemoryTransportOptions {
   /** drives TTL expiry; a VirtualClock makes retries instant in tests */
   clock?: Clock;
 }
 
-const NO_QUEUES: readonly MemoryQueue[] = [];
+const NO_QUEUES: readonly Queue[] = [];
 
 /**
  * An in-process broker with RabbitMQ's semantics (routing, prefetch, TTL at the head of the queue,
@@ -26,11 +28,11 @@ export class MemoryTransport implements Transport {
   readonly kind = 'memory' as const;
   readonly durable = false;
   private readonly clock: Clock;
-  private readonly exchanges = new Map<string, MemoryExchange<MemoryQueue>>();
-  private readonly queues = new Map<string, MemoryQueue>();
+  private readonly exchanges = new Map<string, MemoryExchange<Queue>>();
+  private readonly queues = new Map<string, Queue>();
   private closed = false;
   private running = 0;
-  private pending: MemoryQueue[] = [];
+  private pending: Queue[] = [];
   private immediate: NodeJS.Immediate | undefined;
   private idleWaiters: Array<() => void> = [];
   private readonly host: ConsumerHost = {
@@ -45,7 +47,7 @@ export class MemoryTransport implements Transport {
     },
     detach: (consumer) => this.queues.get(consumer.queue)?.removeConsumer(consumer),
   };
-  private readonly expire = (queue: MemoryQueue, message: StoredMessage): void => this.deadLetter(queue, message, 'expired');
+  private readonly expire = (queue: Queue, message: StoredMessage): void => this.deadLetter(queue, message, 'expired');
 
   constructor(options: MemoryTransportOptions = {}) {
     this.clock = options.clock ?? systemClock;
@@ -62,7 +64,7 @@ export class MemoryTransport implements Transport {
       const normalized = normalizeQueueSpec(spec);
       const existing = this.queues.get(normalized.name);
       if (existing !== undefined) assertSameQueue(existing.spec, normalized);
-      else this.queues.set(normalized.name, new MemoryQueue(normalized, this.clock, this.expire));
+      else this.queues.set(normalized.name, new MemoryQueue<MemoryConsumer>(normalized, this.clock, this.expire));
     }
     for (const binding of topology.bindings) {
       if (binding.exchange === '') {
@@ -161,7 +163,7 @@ export class MemoryTransport implements Transport {
     return source.peekAll().map((message) => toDelivery(message, source.name));
   }
 
-  private info(queue: MemoryQueue): QueueInfo {
+  private info(queue: Queue): QueueInfo {
     // what AMQP's queue.declare-ok reports (the AMQP transport can see nothing else): ready only
     return { name: queue.name, messages: queue.ready, consumers: queue.consumers.length };
   }
@@ -172,7 +174,7 @@ export class MemoryTransport implements Transport {
     }
     const existing = this.exchanges.get(spec.name);
     if (existing !== undefined) assertSameExchange(existing, spec);
-    else this.exchanges.set(spec.name, new MemoryExchange<MemoryQueue>(spec.name, spec.type));
+    else this.exchanges.set(spec.name, new MemoryExchange<Queue>(spec.name, spec.type));
   }
 
   private validate(message: OutgoingMessage): void {
@@ -197,7 +199,7 @@ export class MemoryTransport implements Transport {
     }
   }
 
-  private targets(exchange: string, routingKey: string): readonly MemoryQueue[] {
+  private targets(exchange: string, routingKey: string): readonly Queue[] {
     if (exchange === '') {
       const queue = this.queues.get(routingKey);
       return queue === undefined ? NO_QUEUES : [queue];
@@ -205,7 +207,7 @@ export class MemoryTransport implements Transport {
     return this.exchanges.get(exchange)?.route(routingKey) ?? NO_QUEUES;
   }
 
-  private deadLetter(queue: MemoryQueue, message: StoredMessage, reason: DeathReason): void {
+  private deadLetter(queue: Queue, message: StoredMessage, reason: DeathReason): void {
     const exchange = queue.spec.deadLetterExchange;
     // no DLX: RabbitMQ drops the message; a DLX that does not exist drops it too (via route)
     if (exchange === undefined || this.closed) return;
@@ -213,7 +215,7 @@ export class MemoryTransport implements Transport {
     this.route(exchange, queue.spec.deadLetterRoutingKey ?? message.routingKey, message.body, properties, reason);
   }
 
-  private settle(queue: MemoryQueue, message: StoredMessage, settlement: Settlement): void {
+  private settle(queue: Queue, message: StoredMessage, settlement: Settlement): void {
     if (this.closed) return;
     queue.unacked--;
     if (settlement === 'ack') return;
@@ -227,7 +229,7 @@ export class MemoryTransport implements Transport {
 
   // One setImmediate per turn drains every queue that has work: publish never runs a handler in
   // the caller's stack, and a busy pipeline still yields to I/O (health checks, metrics).
-  private scheduleDispatch(queue: MemoryQueue): void {
+  private scheduleDispatch(queue: Queue): void {
     if (queue.dispatchScheduled || this.closed || queue.consumers.length === 0) return;
     queue.dispatchScheduled = true;
     this.pending.push(queue);
@@ -267,7 +269,7 @@ export class MemoryTransport implements Transport {
     if (this.closed) throw new StokcerdasError(ErrorCodes.TRANSPORT_CLOSED, 'the memory transport is closed; create a new one to publish or consume again');
   }
 
-  private exchangeOrThrow(name: string): MemoryExchange<MemoryQueue> {
+  private exchangeOrThrow(name: string): MemoryExchange<Queue> {
     const exchange = this.exchanges.get(name);
     if (exchange === undefined) {
       throw new StokcerdasError(ErrorCodes.UNKNOWN_EXCHANGE, `exchange "${name}" does not exist (RabbitMQ: 404 NOT_FOUND); declare it in the topology first`, { exchange: name });
@@ -275,7 +277,7 @@ export class MemoryTransport implements Transport {
     return exchange;
   }
 
-  private queueOrThrow(name: string): MemoryQueue {
+  private queueOrThrow(name: string): Queue {
     const queue = this.queues.get(name);
     if (queue === undefined) {
       throw new StokcerdasError(ErrorCodes.UNKNOWN_QUEUE, `queue "${name}" does not exist (RabbitMQ: 404 NOT_FOUND); declare it in the topology first`, { queue: name });

@@ -1,6 +1,5 @@
 import type { Clock } from '../../clock/index.ts';
 import type { Delivery, MessageProperties, QueueSpec } from '../contract.ts';
-import type { MemoryConsumer } from './consumer.ts';
 import { Deque } from './deque.ts';
 
 export interface StoredMessage {
@@ -17,14 +16,19 @@ export interface StoredMessage {
 // Node's setTimeout fires at once past 2^31-1 ms; a longer wait wakes early and re-arms.
 const MAX_TIMER_MS = 2_147_483_647;
 
+/** What a queue needs of its consumers: the free capacity its round-robin looks at. */
+export interface QueueConsumer {
+  readonly free: number;
+}
+
 /**
  * One queue: ready messages (one FIFO per priority level), the unacked count, its consumers, and
  * the single expiry timer. Like RabbitMQ, a message only expires at the head of its queue, so the
  * timer only ever tracks heads.
  */
-export class MemoryQueue {
+export class MemoryQueue<C extends QueueConsumer = QueueConsumer> {
   readonly name: string;
-  readonly consumers: MemoryConsumer[] = [];
+  readonly consumers: C[] = [];
   ready = 0;
   unacked = 0;
   dispatchScheduled = false;
@@ -38,7 +42,7 @@ export class MemoryQueue {
   constructor(
     readonly spec: QueueSpec,
     private readonly clock: Clock,
-    private readonly onExpired: (queue: MemoryQueue, message: StoredMessage) => void,
+    private readonly onExpired: (queue: MemoryQueue<C>, message: StoredMessage) => void,
   ) {
     this.name = spec.name;
     this.ttl = spec.messageTtl ?? Infinity;
@@ -100,11 +104,11 @@ export class MemoryQueue {
     return out;
   }
 
-  addConsumer(consumer: MemoryConsumer): void {
+  addConsumer(consumer: C): void {
     this.consumers.push(consumer);
   }
 
-  removeConsumer(consumer: MemoryConsumer): void {
+  removeConsumer(consumer: C): void {
     const index = this.consumers.indexOf(consumer);
     if (index < 0) return;
     this.consumers.splice(index, 1);
@@ -112,7 +116,7 @@ export class MemoryQueue {
   }
 
   /** Round-robin over consumers with free capacity, as RabbitMQ spreads deliveries. */
-  nextConsumer(): MemoryConsumer | undefined {
+  nextConsumer(): C | undefined {
     const n = this.consumers.length;
     for (let i = 0; i < n; i++) {
       const index = (this.rr + i) % n;

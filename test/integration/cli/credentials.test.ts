@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deleteByPrefix, getBrokerUrl, rabbitmqctl, uniquePrefix } from '../../support/broker.ts';
 import { request } from '../../support/http.ts';
 
-// Issue 7 §5: credentials never appear in anything the host prints or serves.
+// Credentials never appear in anything the host prints or serves.
 const ROOT = resolve(import.meta.dirname, '../../..');
 const prefix = uniquePrefix('creds');
 const user = `${prefix}-user`;

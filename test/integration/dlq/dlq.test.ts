@@ -101,12 +101,15 @@ describe('dead-letter tools on the real broker', () => {
     const replay = await cli(['dlq', 'replay', 'recorder.stock', '--filter', 'retries-exhausted']);
     expect(replay.code, replay.out).toBe(0);
     expect(replay.out).toContain('replayed 3');
+    // not a terminal: the progress comes as plain lines
+    expect(replay.out).toContain(`replay ${dlq}: 3/3 (100%)`);
     await waitFor(() => state().handled.length === 5, 10_000, 'all five handled');
     expect(new Set(state().handled.map((h) => h.id))).toEqual(new Set(published.map((e) => e.id)));
     // attempts reset: each ran as a first attempt again
     expect(state().handled.every((h) => h.attempt === 1)).toBe(true);
     expect(await dlqDepth()).toBe(0);
-  });
+    // five CLI processes: each starts tsx and connects, seconds apiece on a busy machine
+  }, 90_000);
 
   it('purge needs --yes and empties the queue', async () => {
     state().failing = true;
@@ -116,10 +119,14 @@ describe('dead-letter tools on the real broker', () => {
     expect(refused.code).toBe(1);
     expect(refused.out).toContain('--yes');
     await depthSettlesAt(1);
+    const filtered = await cli(['dlq', 'purge', 'recorder.stock', '--yes', '--filter', 'type=orders.#']);
+    expect(filtered.out).toContain('purged 0 messages matching the filter');
+    await depthSettlesAt(1);
     const purged = await cli(['dlq', 'purge', 'recorder.stock', '--yes']);
     expect(purged.code, purged.out).toBe(0);
     expect(purged.out).toContain('purged 1');
+    expect(purged.out).toContain(`purge ${dlq}: deleted 1`);
     expect(await dlqDepth()).toBe(0);
     expect(await purgeDeadLetters(tools, dlq)).toBe(0);
-  });
+  }, 90_000);
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { captureLogs } from '../../support/logs.ts';
 import { createHost, definePlugin } from 'stokcerdas';
 
-/** Issue 7 §5: every log line about a delivery names the event, its type, tenant, correlation id and handler. */
+/** Every log line about a delivery names the event, its type, tenant, correlation id and handler. */
 
 describe('delivery log lines', () => {
   it('carry event id, type, tenant, correlation id and handler: handler logs, retries and dead letters', async () => {

@@ -1,6 +1,6 @@
 /**
  * Worker-mode handlers through a real host on the memory transport and the system clock: real
- * threads, real timeouts, real crashes (issue 4 §2 and "Done when").
+ * threads, real timeouts, real crashes (the failure cases of docs/failure-semantics.md).
  */
 import { fileURLToPath } from 'node:url';
 import { monitorEventLoopDelay } from 'node:perf_hooks';

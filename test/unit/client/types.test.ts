@@ -24,7 +24,7 @@ describe('typed publishing', () => {
     // @ts-expect-error a misspelt movement type
     void (() => client.publish('inventory.stock.level.changed', { productData: { id: 'P' }, locationData: { id: 'L' }, stockMovement: { type: 'sold', quantity: -1 }, stockLevel: { previous: 2, current: 1 } }));
     // an unknown type takes anything
-    void (() => client.publish('loyalty.points.awarded', { points: 5 }));
+    void (() => client.publish('warung.kopi.brewed', { cups: 5 }));
   });
 
   it('checks each batch item against its own type', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defineConfig } from '../../../config/define.ts';
+import { defineConfig } from '../../../config/define-config.ts';
 
 describe('defineConfig', () => {
   it('returns the config it is given unchanged', () => {

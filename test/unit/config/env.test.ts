@@ -3,7 +3,7 @@ import { configFromEnv, readEnvOverlay } from '../../../config/env.ts';
 import { isStokcerdasError, ErrorCodes } from '../../../runtime/errors.ts';
 
 describe('configFromEnv', () => {
-  it('maps every DESIGN §8 variable and our own to its config path', () => {
+  it('maps every EVENT_BUS_* and RABBITMQ_* variable and our own to its config path', () => {
     const config = configFromEnv({
       RABBITMQ_URL: 'amqp://mq.internal:5672',
       EVENT_BUS_LOCAL_ENABLED: 'false',

@@ -5,7 +5,7 @@ import { eventAt } from './reference.ts';
 const { provider } = createIndonesianContext();
 
 describe('toExtensions', () => {
-  it('flattens the context into the indo* extensions of DESIGN §4', () => {
+  it('flattens the context into the indo* extensions of the wire format', () => {
     const ctx = provider.contextFor(eventAt('2026-03-20T03:00:00Z'));
     expect(toExtensions(ctx)).toEqual({
       indotimezone: 'Asia/Jakarta',

@@ -1,14 +1,13 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { shippedCalendarData, type HolidayRow } from '../../../runtime/context/indonesia/index.ts';
+import type { HolidayRow } from '../../../runtime/context/indonesia/index.ts';
 
 /**
- * The reference set the calendar is checked against: ../shared/reference/indonesia (beside the
- * repository, in CI too). Without it the tests fall back to the shipped copy, so they still assert
- * every entry; the comparison of the copy with the reference is then skipped.
+ * The reference set the calendar is checked against (`reference/`, with its README and SOURCES).
+ * It is kept apart from the runtime's own data files so that an edit to the shipped data that
+ * drifts from the decrees shows up as a failing comparison instead of moving both sides at once.
  */
-const dir = fileURLToPath(new URL('../../../../shared/reference/indonesia/', import.meta.url));
-export const referenceAvailable = existsSync(`${dir}holidays.json`);
+const dir = fileURLToPath(new URL('./reference/', import.meta.url));
 
 function read<T>(file: string): T {
   return JSON.parse(readFileSync(`${dir}${file}`, 'utf8')) as T;
@@ -32,21 +31,11 @@ export interface ReferenceProvince {
   [key: string]: unknown;
 }
 
-export const referenceHolidays: HolidayRow[] = referenceAvailable
-  ? read<HolidayRow[]>('holidays.json')
-  : [...shippedCalendarData.holidays];
+export const referenceHolidays: HolidayRow[] = read<HolidayRow[]>('holidays.json');
 
-export const referenceRamadan: ReferenceRamadan[] = referenceAvailable
-  ? read<{ years: ReferenceRamadan[] }>('ramadan.json').years
-  : shippedCalendarData.ramadan.map((r) => ({
-      hijri_year: r.hijri_year,
-      gregorian_year: r.gregorian_year,
-      official: { first_day: r.first_day, last_day: r.last_day, idul_fitri_1_syawal: r.idul_fitri_1_syawal, status: r.status },
-    }));
+export const referenceRamadan: ReferenceRamadan[] = read<{ years: ReferenceRamadan[] }>('ramadan.json').years;
 
-export const referenceProvinces: ReferenceProvince[] = referenceAvailable
-  ? read<ReferenceProvince[]>('provinces.json')
-  : (shippedCalendarData.provinces as unknown as ReferenceProvince[]);
+export const referenceProvinces: ReferenceProvince[] = read<ReferenceProvince[]>('provinces.json');
 
 /** The instant of a local wall-clock time: `at('2026-03-02', '16:59', '+09:00')`. */
 export function at(date: string, time: string, offset = '+07:00'): Date {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileTopic, topicMatches } from '../../../runtime/topology/match.ts';
+import { compileTopic, topicMatches } from '../../../runtime/transport/match.ts';
 
 describe('topicMatches', () => {
   // https://www.rabbitmq.com/tutorials/tutorial-five-javascript

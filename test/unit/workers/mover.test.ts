@@ -1,5 +1,5 @@
 /**
- * Issue 4: a loop in one binding's handler never stalls another binding. Each thread holds a
+ * A loop in one binding's handler never stalls another binding. Each thread holds a
  * second task behind the one it runs; behind a loop, that task is moved to a thread with nothing
  * to do instead of waiting for the loop's timeout. Every task still runs exactly once.
  */

@@ -22,7 +22,7 @@ interface CheckDeps {
 }
 
 /**
- * Issue 4 §1: a worker-mode plugin module is imported once on a worker thread at start, so a
+ * A worker-mode plugin module is imported once on a worker thread at start, so a
  * module that only breaks there (a syntax error tsx reports, a missing export, options that
  * cannot cross threads) is reported like any broken plugin — named, with its cause — and never
  * turns into threads failing delivery after delivery. One check task per plugin, in sequence.

@@ -2,7 +2,7 @@ import type { ChannelModel, ConfirmChannel } from 'amqplib';
 import type { Logger } from 'pino';
 import { ErrorCodes, StokcerdasError, isStokcerdasError } from '../../errors.ts';
 import type { OutgoingMessage } from '../contract.ts';
-import { NOT_FOUND, notFoundTarget, replyCode, transportClosed, unknownExchange } from './errors.ts';
+import { NOT_FOUND, notFoundTarget, replyCode, transportClosed, unknownExchange } from './broker-errors.ts';
 import { toPublishOptions } from './properties.ts';
 import { Unconfirmed } from './unconfirmed.ts';
 import type { TopologyRegistry } from './topology.ts';

@@ -3,12 +3,12 @@ import { ErrorCodes, StokcerdasError } from '../errors.ts';
 import type { Consumer } from '../transport/contract.ts';
 
 /**
- * The `bindings` service: stop and restart consuming a binding's queue on purpose (a plugin's
+ * The `pause` service (formerly `bindings`): stop and restart consuming a binding's queue on purpose (a plugin's
  * circuit breaker pausing one sales channel). While paused the queue has no consumer, so its
  * messages wait in the broker, not in this process; a host restarted meanwhile simply consumes.
  * Every handler sharing that queue pauses with it.
  */
-export interface BindingControl {
+export interface PauseControl {
   /** resolves once the consumer is cancelled and its in-flight deliveries settled (do not await it from a handler of that queue) */
   pause(key: string): Promise<void>;
   resume(key: string): Promise<void>;
@@ -80,7 +80,7 @@ export class PausableConsumer implements Consumer {
 }
 
 /** `consumers` is read on each call: the service is registered before the bindings start. */
-export function createBindingControl(consumers: () => readonly PausableConsumer[]): BindingControl {
+export function createPauseControl(consumers: () => readonly PausableConsumer[]): PauseControl {
   const lookup = (key: string) => consumers().find((c) => c.keys.includes(key));
   const find = (key: string) => {
     const c = lookup(key);
@@ -100,3 +100,6 @@ export function createBindingControl(consumers: () => readonly PausableConsumer[
     isPaused: (key) => lookup(key)?.paused ?? false,
   };
 }
+
+/** @deprecated the old name of {@link PauseControl}; removed in the next release */
+export type BindingControl = PauseControl;

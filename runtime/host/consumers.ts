@@ -7,7 +7,7 @@ import type { ResolvedBinding } from '../plugins/index.ts';
 import { buildTopology, type HoldingQueue } from '../topology/build.ts';
 import { prefixed } from '../topology/names.ts';
 import type { Transport } from '../transport/contract.ts';
-import { PausableConsumer } from './binding-control.ts';
+import { PausableConsumer } from './pause-control.ts';
 
 export interface StartBindingsInput {
   bindings: ResolvedBinding[];
