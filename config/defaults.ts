@@ -3,6 +3,9 @@ export const defaults = {
   broker: {
     prefix: 'stokcerdas',
     queueType: 'classic' as const,
+    // high enough that a few node losses (each redelivers what was unacked) never reach it, low
+    // enough that a message which kills its consumer every time stops looping
+    deliveryLimit: 20,
     prefetch: 200,
     concurrency: 32,
     heartbeatSec: 30,

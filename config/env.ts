@@ -47,6 +47,7 @@ const RABBITMQ_PARTS = ['RABBITMQ_HOST', 'RABBITMQ_PORT', 'RABBITMQ_USERNAME', '
 /** Every variable this module reads, for `stokcerdas check` and the README. */
 export const ENV_VARIABLES: readonly string[] = [
   'RABBITMQ_URL',
+  'RABBITMQ_URLS',
   ...RABBITMQ_PARTS,
   'EVENT_BUS_DISTRIBUTED_ENABLED',
   ...VARIABLES.map(([name]) => name),
@@ -77,6 +78,13 @@ export function readEnvOverlay(env: NodeJS.ProcessEnv): Overlay {
   } else if (RABBITMQ_PARTS.some((name) => read(env, name) !== undefined)) {
     const built = amqpUrlFromParts(env, problems);
     if (built !== undefined) set('RABBITMQ_*', ['broker', 'url'], built);
+  }
+
+  const urls = read(env, 'RABBITMQ_URLS');
+  if (urls !== undefined) {
+    const list = urls.split(',').map((u) => u.trim()).filter((u) => u !== '');
+    if (list.length > 0) set('RABBITMQ_URLS', ['broker', 'urls'], list);
+    else problems.push({ path: 'RABBITMQ_URLS', message: 'expected comma-separated amqp:// URLs' });
   }
 
   const distributed = read(env, 'EVENT_BUS_DISTRIBUTED_ENABLED');

@@ -188,10 +188,10 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Loade
   const result = configSchema.safeParse(merged);
   if (!result.success) {
     problems.push(...result.error.issues.flatMap(issueProblems).map((p) => attribute(p, sources)));
-  } else if (result.data.transport === 'amqp' && result.data.broker.url === undefined) {
+  } else if (result.data.transport === 'amqp' && result.data.broker.url === undefined && result.data.broker.urls === undefined) {
     problems.push(attribute({
       path: 'transport',
-      message: '"amqp" needs a broker URL: set broker.url, RABBITMQ_URL, RABBITMQ_HOST or --broker-url',
+      message: '"amqp" needs a broker URL: set broker.url, broker.urls, RABBITMQ_URL, RABBITMQ_URLS, RABBITMQ_HOST or --broker-url',
     }, sources));
   }
 

@@ -50,8 +50,12 @@ export const configSchema = z
     broker: z
       .object({
         url: z.string().optional(),
+        /** several nodes of one cluster, tried in order: on connection loss the host moves to the next */
+        urls: z.array(z.string().min(1)).min(1).optional(),
         prefix: z.string().regex(/^[a-zA-Z0-9_.-]+$/, 'letters, digits, _ . - only').default(defaults.broker.prefix),
         queueType: z.enum(['classic', 'quorum']).default(defaults.broker.queueType),
+        /** quorum queues: deliveries of one message before the broker dead-letters it (x-delivery-limit) */
+        deliveryLimit: z.number().int().min(1).default(defaults.broker.deliveryLimit),
         prefetch: z.number().int().min(1).max(65_535).default(defaults.broker.prefetch),
         concurrency: z.number().int().min(1).default(defaults.broker.concurrency),
         heartbeatSec: z.number().int().min(0).default(defaults.broker.heartbeatSec),

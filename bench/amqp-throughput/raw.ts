@@ -5,7 +5,7 @@
  * message, peak RSS for each, and the transport/raw ratios.
  *
  *   node --import tsx bench/amqp-throughput/raw.ts [messages]      (default 50 000; BENCH_MESSAGES too)
- *   RABBITMQ_URL=amqp://…  BENCH_RAW_ACK=coalesced (raw acks `multiple` every 50, as the runtime does)
+ *   RABBITMQ_URL=amqp://…  BENCH_RAW_ACK=coalesced (raw acks `multiple` every 50)
  *   BENCH_ONLY=raw|transport runs one side alone (e.g. under `node --cpu-prof`)
  *   BENCH_WARMUP=5000 messages first through each side, untimed (0: measure cold)
  *   BENCH_THREADS=1 prints CPU ms per thread name (main vs V8/libuv helpers) to stderr
@@ -153,13 +153,13 @@ export async function sendWindowed(sentAt: Float64Array, window: number, send: (
  * How the raw client routes and labels its messages. `default`: straight to the queue through the
  * default exchange with two properties, the cheapest thing a broker can do. `topic`: what the
  * runtime asks of the broker — a durable topic exchange, a queue with a dead-letter exchange, and
- * the properties the wire format mirrors (messageId, type, timestamp, correlationId, priority, expiration,
+ * the properties the runtime's codec mirrors (messageId, type, timestamp, correlationId, priority, expiration,
  * appId) — so the difference to the runtime is the runtime's own node-side work.
  */
 export type RawRoute = 'default' | 'topic';
 
 export interface RawOptions {
-  /** ack `multiple` once per 50 deliveries , as the runtime's consumer does */
+  /** ack `multiple` once per 50 deliveries, as the runtime's consumer does */
   coalesced?: boolean;
   route?: RawRoute;
   /**
@@ -188,7 +188,7 @@ export async function runRaw(s: LoopSettings, queue: string, { coalesced = false
     let unacked = 0;
     let tail: NodeJS.Timeout | undefined;
     let last: amqp.ConsumeMessage | undefined;
-    const pad = 'x'.repeat(Math.max(0, s.bodyBytes - 463));
+    const pad = 'x'.repeat(Math.max(0, s.bodyBytes - 509));
     await sub.consume(queue, (msg) => {
       if (!msg) return;
       handled(json ? (JSON.parse(msg.content.toString('utf8')) as { data: { seq: number } }).data.seq : Number(msg.properties.messageId));
@@ -247,7 +247,13 @@ function cloudEvent(i: number, pad: string) {
     type: 'inventory.stock.level.changed',
     time: new Date().toISOString(),
     datacontenttype: 'application/json',
-    data: { productId: `SKU-${i % 500}`, locationId: 'WH-JKT', previousLevel: 20, newLevel: 19, quantityChanged: -1, tenantId: 't1', seq: i, pad },
+    data: {
+      productData: { id: `SKU-${i % 500}` },
+      locationData: { id: 'WH-JKT' },
+      stockMovement: { type: 'sale', quantity: -1, referenceId: String(i) },
+      stockLevel: { previous: 20, current: 19 },
+      pad,
+    },
     tenantid: 't1',
     indotimezone: 'Asia/Jakarta',
     indozone: 'WIB',

@@ -12,13 +12,10 @@ import { silentLogger } from '../../runtime/observability/logger.ts';
 const N = Number(process.env.N ?? 100_000);
 const WINDOW = 1_000;
 const payload = (i: number) => ({
-  productId: `SKU-${i % 500}`,
-  productName: 'Beras 5kg',
-  locationId: 'WH-JKT',
-  previousLevel: 20,
-  newLevel: 19,
-  quantityChanged: -1,
-  tenantId: 't1',
+  productData: { id: `SKU-${i % 500}`, name: 'Beras 5kg' },
+  locationData: { id: 'WH-JKT' },
+  stockMovement: { type: 'sale' as const, quantity: -1 },
+  stockLevel: { previous: 20, current: 19 },
 });
 
 async function bareEmitter(): Promise<number> {
@@ -55,7 +52,7 @@ async function pipeline(): Promise<{ rate: number; rssMb: number }> {
   const start = performance.now();
   for (let i = 0; i < N; i += WINDOW) {
     const batch: Promise<unknown>[] = [];
-    for (let j = i; j < Math.min(N, i + WINDOW); j++) batch.push(host.publish('inventory.stock.level.changed', payload(j)));
+    for (let j = i; j < Math.min(N, i + WINDOW); j++) batch.push(host.publish('inventory.stock.level.changed', payload(j), { tenantId: 't1' }));
     await Promise.all(batch);
   }
   await finished;

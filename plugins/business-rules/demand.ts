@@ -1,5 +1,5 @@
 import type { BusinessContext } from 'stokcerdas';
-import type { BusinessCalendar } from './calendar.ts';
+import type { IndonesianCalendar } from 'stokcerdas/context';
 import { inCategories, type BusinessRulesOptions } from './options.ts';
 
 /**
@@ -9,7 +9,7 @@ import { inCategories, type BusinessRulesOptions } from './options.ts';
  * look-ahead flag.
  */
 
-export interface DemandFlags {
+export type DemandFlags = {
   /** the local date the flags are for */
   localDate: string;
   ramadan: boolean;
@@ -31,7 +31,7 @@ export interface DemandFlags {
   ramadanSensitive: boolean;
   /** any of ramadan, preLebaran, lebaran, ramadanApproaching */
   flagged: boolean;
-}
+};
 
 export type DemandPolicy = BusinessRulesOptions['demand'];
 
@@ -39,7 +39,7 @@ const DAY_MS = 86_400_000;
 const daysBetween = (from: string, to: string) => Math.round((Date.parse(to) - Date.parse(from)) / DAY_MS);
 
 export function demandFlags(
-  calendar: BusinessCalendar,
+  calendar: IndonesianCalendar,
   localDate: string,
   context: Pick<BusinessContext, 'culturalFactors'>,
   category: unknown,

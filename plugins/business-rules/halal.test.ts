@@ -3,11 +3,15 @@ import { halalViolationForProduct, halalViolationsForOrder } from './halal.ts';
 import { businessRulesOptionsSchema } from './options.ts';
 
 const policy = businessRulesOptionsSchema.parse({}).halal;
-const order = (items: Record<string, unknown>[]) => ({ orderId: 'o1', items: items.map((i, n) => ({ productId: `p${n}`, ...i })) });
+type Product = { name?: string; category?: string; halalCertificateNumber?: string };
+const order = (products: Product[]) => ({
+  id: 'o1',
+  items: products.map((p, n) => ({ productData: { id: `p${n}`, ...p }, quantity: 1, unitPrice: 10_000 })),
+});
 
 describe('halal certificate rule', () => {
   it('reports a food item without a certificate number', () => {
-    expect(halalViolationsForOrder(order([{ category: 'food', productName: 'Keripik' }]), policy)).toEqual([
+    expect(halalViolationsForOrder(order([{ category: 'food', name: 'Keripik' }]), policy)).toEqual([
       {
         rule: 'halal-certificate-required',
         severity: 'error',
@@ -36,7 +40,7 @@ describe('halal certificate rule', () => {
 
   it('leaves other categories and items without one alone', () => {
     expect(halalViolationsForOrder(order([{ category: 'electronics' }, {}]), policy)).toEqual([]);
-    expect(halalViolationsForOrder({ orderId: 'o2' }, policy)).toEqual([]);
+    expect(halalViolationsForOrder({ id: 'o2' }, policy)).toEqual([]);
   });
 
   it('uses the configured categories and severity', () => {
@@ -46,11 +50,11 @@ describe('halal certificate rule', () => {
   });
 
   it('checks products as they are created or updated', () => {
-    expect(halalViolationForProduct({ productId: 'p9', name: 'Sirup', category: 'beverage' }, policy)).toMatchObject({
+    expect(halalViolationForProduct({ id: 'p9', name: 'Sirup', category: 'beverage' }, policy)).toMatchObject({
       subject: 'product',
       productId: 'p9',
       productName: 'Sirup',
     });
-    expect(halalViolationForProduct({ productId: 'p9', category: 'beverage', halalCertificateNumber: 'X1' }, policy)).toBeUndefined();
+    expect(halalViolationForProduct({ id: 'p9', category: 'beverage', halalCertificateNumber: 'X1' }, policy)).toBeUndefined();
   });
 });

@@ -1,3 +1,4 @@
+import type { EventTypes as Payloads } from 'stokcerdas';
 import { inCategories, type BusinessRulesOptions } from './options.ts';
 
 /**
@@ -9,7 +10,7 @@ import { inCategories, type BusinessRulesOptions } from './options.ts';
 
 export const HALAL_RULE = 'halal-certificate-required';
 
-export interface HalalViolation {
+export type HalalViolation = {
   rule: typeof HALAL_RULE;
   severity: 'warning' | 'error';
   subject: 'order-item' | 'product';
@@ -18,26 +19,25 @@ export interface HalalViolation {
   productName?: string;
   category: string;
   message: string;
-}
+};
 
-export interface HalalItem {
-  productId?: unknown;
-  productName?: unknown;
-  name?: unknown;
-  category?: unknown;
-  halalCertificateNumber?: unknown;
-}
+/** The `productData` of an order item or a product event. */
+export type HalalProduct = Payloads['inventory.product.created']['productData'];
+
+/** What the order rule reads of an order: its `orderData`. */
+export type HalalOrder = Pick<Payloads['orders.order.created']['orderData'], 'id' | 'items'>;
 
 export type HalalPolicy = BusinessRulesOptions['halal'];
 
-export function hasCertificate(item: HalalItem): boolean {
-  return typeof item.halalCertificateNumber === 'string' && item.halalCertificateNumber.trim() !== '';
+export function hasCertificate(product: HalalProduct): boolean {
+  return typeof product.halalCertificateNumber === 'string' && product.halalCertificateNumber.trim() !== '';
 }
 
-function violation(item: HalalItem, policy: HalalPolicy, subject: HalalViolation['subject'], orderId?: string): HalalViolation | undefined {
-  if (!inCategories(item.category, policy.categories) || hasCertificate(item)) return undefined;
-  const productId = String(item.productId ?? '');
-  const productName = typeof item.productName === 'string' ? item.productName : typeof item.name === 'string' ? item.name : undefined;
+function violation(product: HalalProduct, policy: HalalPolicy, subject: HalalViolation['subject'], orderId?: string): HalalViolation | undefined {
+  const { category } = product;
+  if (category === undefined || !inCategories(category, policy.categories) || hasCertificate(product)) return undefined;
+  const productId = product.id;
+  const productName = product.name;
   const where = orderId ? ` in order ${orderId}` : '';
   return {
     rule: HALAL_RULE,
@@ -46,23 +46,23 @@ function violation(item: HalalItem, policy: HalalPolicy, subject: HalalViolation
     ...(orderId ? { orderId } : {}),
     productId,
     ...(productName ? { productName } : {}),
-    category: String(item.category),
+    category,
     message:
-      `product ${productId}${productName ? ` (${productName})` : ''}${where} is in category "${String(item.category)}", ` +
+      `product ${productId}${productName ? ` (${productName})` : ''}${where} is in category "${category}", ` +
       'which needs a halal certificate (UU 33/2014), and has no halalCertificateNumber',
   };
 }
 
 /** One violation per order item that needs a certificate and has none. */
-export function halalViolationsForOrder(order: { orderId: string; items?: readonly HalalItem[] }, policy: HalalPolicy): HalalViolation[] {
+export function halalViolationsForOrder(order: HalalOrder, policy: HalalPolicy): HalalViolation[] {
   const out: HalalViolation[] = [];
   for (const item of order.items ?? []) {
-    const v = violation(item, policy, 'order-item', order.orderId);
+    const v = violation(item.productData, policy, 'order-item', order.id);
     if (v) out.push(v);
   }
   return out;
 }
 
-export function halalViolationForProduct(product: HalalItem, policy: HalalPolicy): HalalViolation | undefined {
+export function halalViolationForProduct(product: HalalProduct, policy: HalalPolicy): HalalViolation | undefined {
   return violation(product, policy, 'product');
 }

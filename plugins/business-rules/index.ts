@@ -1,53 +1,30 @@
-import { definePlugin, NonRetryableError, type HandlerContext, type StokEvent } from 'stokcerdas';
-import type { BusinessCalendar } from './calendar.ts';
+import { definePlugin, NonRetryableError, type EventTypes as Payloads, type ServiceResolver } from 'stokcerdas';
+import type { IndonesianCalendar } from 'stokcerdas/context';
 import { demandFlags } from './demand.ts';
 import { emittedEventSchemas, EventTypes } from './events.ts';
-import { halalViolationForProduct, halalViolationsForOrder, type HalalItem } from './halal.ts';
+import { halalViolationForProduct, halalViolationsForOrder } from './halal.ts';
 import { businessRulesOptionsSchema, inCategories, type BusinessRulesOptions } from './options.ts';
-import { slaEventsFor } from './sla.ts';
+import { orderTimesOf, slaEventsFor } from './sla.ts';
 import { jakartaDate, vatForOrder, type VatClass, type VatLineInput } from './vat.ts';
 
 /**
- * Indonesian business rules: PPN on orders, payment and shipping SLAs in business
- * days, halal certification, and Ramadan/Lebaran demand flags. Every handler shares the queue
- * `indonesian.business.rules` and publishes to `indonesian.business.events`.
- * One handler per rule, so a failing rule is retried alone and never re-runs the others.
+ * Indonesian business rules: PPN on orders, payment and shipping SLAs in business days, halal
+ * certification, and Ramadan/Lebaran demand flags. Every handler shares the queue
+ * `indonesian.business.rules` and publishes to `indonesian.business.events`. One handler per rule,
+ * so a failing rule is retried alone and never re-runs the others. Handlers read the canonical
+ * payloads (`orderData`, `productData`, …); a version 1 (flat) event reaches them upcast.
  * What each rule reads and emits: README.md beside this file.
  */
 
 const QUEUE = 'indonesian.business.rules';
 
-interface OrderItem extends HalalItem {
-  productId: string;
-  quantity: number;
-  unitPrice: number;
-  category?: string;
-  luxury?: boolean;
-}
-
-interface OrderData {
-  orderId: string;
-  orderNumber?: string;
-  items?: OrderItem[];
-  totalAmount?: number;
-  orderedAt?: string;
-  paidAt?: string;
-  shippedAt?: string;
-  deliveryDate?: string;
-}
-
-interface StockData {
-  productId: string;
-  locationId?: string;
-  category?: string;
-}
-
-const optionsOf = (ctx: HandlerContext) => ctx.options as BusinessRulesOptions;
+type OrderData = Payloads['orders.order.created']['orderData'];
+type OrderItem = NonNullable<OrderData['items']>[number];
 
 /** The `calendar` service; without it (a host running the timezone-only context) retrying is futile. */
-function calendarOf(ctx: HandlerContext): BusinessCalendar {
+function calendarOf(ctx: ServiceResolver & { handler: string }): IndonesianCalendar {
   try {
-    return ctx.resolve<BusinessCalendar>('calendar');
+    return ctx.resolve('calendar');
   } catch (err) {
     throw new NonRetryableError(
       `plugins/business-rules: handler ${ctx.handler} needs the "calendar" service (the Indonesian context); ` +
@@ -58,14 +35,16 @@ function calendarOf(ctx: HandlerContext): BusinessCalendar {
 }
 
 function vatClassOf(item: OrderItem, vat: BusinessRulesOptions['vat']): VatClass {
-  if (inCategories(item.category, vat.exemptCategories)) return 'exempt';
-  if (item.luxury === true || inCategories(item.category, vat.luxuryCategories)) return 'luxury';
+  const { category } = item.productData;
+  if (inCategories(category, vat.exemptCategories)) return 'exempt';
+  if (item.luxury === true || inCategories(category, vat.luxuryCategories)) return 'luxury';
   return 'standard';
 }
 
 function taxDateOf(order: OrderData, eventTime: string) {
   for (const source of ['deliveryDate', 'orderedAt'] as const) {
-    const date = typeof order[source] === 'string' ? jakartaDate(order[source]) : undefined;
+    const value = order[source];
+    const date = typeof value === 'string' ? jakartaDate(value) : undefined;
     if (date) return { taxDate: date, taxDateSource: source };
   }
   return { taxDate: jakartaDate(eventTime) ?? eventTime.slice(0, 10), taxDateSource: 'eventTime' as const };
@@ -80,18 +59,18 @@ export default definePlugin({
   handlers: {
     vat: {
       subscribe: { exchange: 'orders.events', routingKeys: ['orders.order.created'], queue: QUEUE },
-      handle(event: StokEvent<OrderData>, ctx: HandlerContext) {
-        const { vat } = optionsOf(ctx);
+      handle(event, ctx) {
+        const { vat } = ctx.options;
         if (!vat.enabled) return;
-        const order = event.data;
+        const order = event.data.orderData;
         const items = order.items ?? [];
         const lines: VatLineInput[] = items.length
-          ? items.map((i) => ({ productId: i.productId, quantity: i.quantity, unitPrice: i.unitPrice, vatClass: vatClassOf(i, vat) }))
+          ? items.map((i) => ({ productId: i.productData.id, quantity: i.quantity, unitPrice: i.unitPrice, vatClass: vatClassOf(i, vat) }))
           : typeof order.totalAmount === 'number'
             ? [{ productId: '(order total)', quantity: 1, unitPrice: order.totalAmount, vatClass: 'standard' }]
             : [];
         if (lines.length === 0) {
-          ctx.logger.debug({ orderId: order.orderId }, 'order has neither items nor totalAmount: no PPN to compute');
+          ctx.logger.debug({ orderId: order.id }, 'order has neither items nor totalAmount: no PPN to compute');
           return;
         }
         const { taxDate, taxDateSource } = taxDateOf(order, event.time);
@@ -100,10 +79,10 @@ export default definePlugin({
           result = vatForOrder(lines, taxDate);
         } catch (err) {
           // a fractional or negative price will not improve on retry
-          throw new NonRetryableError(`order ${order.orderId}: ${(err as Error).message}`, { cause: err });
+          throw new NonRetryableError(`order ${order.id}: ${(err as Error).message}`, { cause: err });
         }
         ctx.publish(EventTypes.taxCalculated, {
-          orderId: order.orderId,
+          orderId: order.id,
           ...(order.orderNumber ? { orderNumber: order.orderNumber } : {}),
           currency: 'IDR',
           taxDateSource,
@@ -119,11 +98,11 @@ export default definePlugin({
         routingKeys: ['orders.order.created', 'orders.order.paid', 'orders.order.shipped'],
         queue: QUEUE,
       },
-      handle(event: StokEvent<OrderData>, ctx: HandlerContext) {
-        const { sla } = optionsOf(ctx);
+      handle(event, ctx) {
+        const { sla } = ctx.options;
         if (!sla.enabled) return;
         const zone = event.context?.timezone ?? 'Asia/Jakarta';
-        for (const out of slaEventsFor(calendarOf(ctx), event.type, event.data, event.time, zone, sla)) {
+        for (const out of slaEventsFor(calendarOf(ctx), event.type, orderTimesOf(event.data), event.time, zone, sla)) {
           ctx.publish(out.type, out.data);
         }
       },
@@ -131,10 +110,10 @@ export default definePlugin({
 
     halal: {
       subscribe: { exchange: 'orders.events', routingKeys: ['orders.order.created'], queue: QUEUE },
-      handle(event: StokEvent<OrderData>, ctx: HandlerContext) {
-        const { halal } = optionsOf(ctx);
+      handle(event, ctx) {
+        const { halal } = ctx.options;
         if (!halal.enabled) return;
-        for (const v of halalViolationsForOrder(event.data, halal)) ctx.publish(EventTypes.ruleViolated, v);
+        for (const v of halalViolationsForOrder(event.data.orderData, halal)) ctx.publish(EventTypes.ruleViolated, v);
       },
     },
 
@@ -144,10 +123,10 @@ export default definePlugin({
         routingKeys: ['inventory.product.created', 'inventory.product.updated'],
         queue: QUEUE,
       },
-      handle(event: StokEvent<HalalItem>, ctx: HandlerContext) {
-        const { halal } = optionsOf(ctx);
+      handle(event, ctx) {
+        const { halal } = ctx.options;
         if (!halal.enabled) return;
-        const v = halalViolationForProduct(event.data, halal);
+        const v = halalViolationForProduct(event.data.productData, halal);
         if (v) ctx.publish(EventTypes.ruleViolated, v);
       },
     },
@@ -158,17 +137,18 @@ export default definePlugin({
         routingKeys: ['inventory.stock.level.changed', 'inventory.stock.low', 'inventory.stock.out'],
         queue: QUEUE,
       },
-      handle(event: StokEvent<StockData>, ctx: HandlerContext) {
-        const { demand } = optionsOf(ctx);
+      handle(event, ctx) {
+        const { demand } = ctx.options;
         if (!demand.enabled) return;
         const localDate = event.context?.localTime?.slice(0, 10) ?? jakartaDate(event.time) ?? event.time.slice(0, 10);
         const context = event.context ?? { culturalFactors: { seasonalFactor: 1 } };
-        const flags = demandFlags(calendarOf(ctx), localDate, context, event.data.category, demand);
+        const { productData, locationData } = event.data;
+        const flags = demandFlags(calendarOf(ctx), localDate, context, productData.category, demand);
         if (!flags.flagged && !demand.emitWhenNoFlags) return;
         ctx.publish(EventTypes.demandFlagged, {
-          productId: event.data.productId,
-          ...(event.data.locationId ? { locationId: event.data.locationId } : {}),
-          ...(event.data.category ? { category: event.data.category } : {}),
+          productId: productData.id,
+          locationId: locationData.id,
+          ...(productData.category ? { category: productData.category } : {}),
           sourceEventType: event.type,
           sourceEventId: event.id,
           timezone: event.context?.timezone ?? 'Asia/Jakarta',

@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { IndonesianCalendar } from 'stokcerdas/context';
-import type { BusinessCalendar } from './calendar.ts';
 import { businessRulesOptionsSchema } from './options.ts';
 import { computeSla, slaEventsFor } from './sla.ts';
 
-const calendar: BusinessCalendar = new IndonesianCalendar();
-const cutiOpen: BusinessCalendar = new IndonesianCalendar({ config: { cutiBersamaIsBusinessDay: true } });
+const calendar = new IndonesianCalendar();
+const cutiOpen = new IndonesianCalendar({ config: { cutiBersamaIsBusinessDay: true } });
 const policy = businessRulesOptionsSchema.parse({}).sla;
 const WIB = 'Asia/Jakarta';
 const payment = (startedAt: string, zone = WIB, cal = calendar, p = policy) =>

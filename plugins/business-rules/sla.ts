@@ -1,4 +1,6 @@
-import type { BusinessCalendar } from './calendar.ts';
+import type { EventTypes as Payloads } from 'stokcerdas';
+import type { IndonesianCalendar } from 'stokcerdas/context';
+import { z } from 'zod';
 import type { BusinessRulesOptions } from './options.ts';
 
 /**
@@ -14,7 +16,7 @@ import type { BusinessRulesOptions } from './options.ts';
 
 export type SlaKind = 'payment' | 'shipping';
 
-export interface SlaComputed {
+export type SlaComputed = {
   orderId: string;
   sla: SlaKind;
   startedAt: string;
@@ -24,19 +26,19 @@ export interface SlaComputed {
   timezone: string;
   /** a year on the way has no decree data: only weekends were skipped */
   holidaysUnknown: boolean;
-}
+};
 
-export interface SlaBreach extends SlaComputed {
+export type SlaBreach = SlaComputed & {
   occurredAt: string;
   lateByMs: number;
   /** business days after the deadline's day up to the day it happened (0: late the same day) */
   lateByBusinessDays: number;
-}
+};
 
 export type SlaPolicy = BusinessRulesOptions['sla'];
 
 export function computeSla(
-  calendar: BusinessCalendar,
+  calendar: IndonesianCalendar,
   input: { orderId: string; sla: SlaKind; startedAt: string; zone: string },
   policy: SlaPolicy,
 ): SlaComputed {
@@ -62,7 +64,7 @@ export function computeSla(
 
 /** The breach, if the step happened after its deadline; undefined when on time. */
 export function checkSla(
-  calendar: BusinessCalendar,
+  calendar: IndonesianCalendar,
   input: { orderId: string; sla: SlaKind; startedAt: string; occurredAt: string; zone: string },
   policy: SlaPolicy,
 ): SlaBreach | undefined {
@@ -84,13 +86,41 @@ export interface OrderTimes {
   shippedAt?: string;
 }
 
+/** The order events the SLAs are read from. */
+export type OrderPayload = Payloads['orders.order.created'] | Payloads['orders.order.paid'] | Payloads['orders.order.shipped'];
+
+/**
+ * Times an order payload may carry beyond its schema (producers may add fields): the payment of a
+ * shipped order (`paymentData` riding along, since the shipping SLA starts there), or the
+ * top-level `paidAt` / `shippedAt` of a version 1 payload, which the upcaster keeps as it came.
+ */
+const carriedTimes = z.object({
+  paymentData: z.object({ paidAt: z.string().optional() }).optional(),
+  paidAt: z.string().optional(),
+  shippedAt: z.string().optional(),
+});
+
+/** The timestamps of an order event: `orderData.orderedAt`, `paymentData.paidAt`, `fulfillmentData.shippedAt`. */
+export function orderTimesOf(data: OrderPayload): OrderTimes {
+  const parsed = carriedTimes.safeParse(data);
+  const carried = parsed.success ? parsed.data : {};
+  const paidAt = 'paymentData' in data ? data.paymentData?.paidAt : undefined;
+  const shippedAt = 'fulfillmentData' in data ? data.fulfillmentData?.shippedAt : undefined;
+  return {
+    orderId: data.orderData.id,
+    orderedAt: data.orderData.orderedAt,
+    paidAt: paidAt ?? carried.paymentData?.paidAt ?? carried.paidAt,
+    shippedAt: shippedAt ?? carried.shippedAt,
+  };
+}
+
 export type SlaEvent =
   | { type: 'indonesian.business.sla.computed'; data: SlaComputed }
   | { type: 'indonesian.business.sla.breached'; data: SlaBreach };
 
 /** What an order event means for its SLAs: the events to publish, in order. */
 export function slaEventsFor(
-  calendar: BusinessCalendar,
+  calendar: IndonesianCalendar,
   eventType: string,
   order: OrderTimes,
   eventTime: string,

@@ -16,7 +16,7 @@
 
 export type VatClass = 'standard' | 'luxury' | 'exempt';
 
-export interface VatAmount {
+export type VatAmount = {
   /** the statutory rate on the invoice: 10, 11 or 12 (0 when exempt) */
   statutoryRatePercent: 0 | 10 | 11 | 12;
   /** what the buyer pays in effect: 12 % × 11/12 = 11 % */
@@ -27,7 +27,7 @@ export interface VatAmount {
   dppNilaiLain: boolean;
   ppn: number;
   legalBasis: string;
-}
+};
 
 const LAST_10_PERCENT = '2022-03-31';
 const LAST_11_PERCENT = '2024-12-31';
@@ -68,24 +68,24 @@ function full(price: bigint, rate: 10 | 11 | 12, legalBasis: string): VatAmount 
   };
 }
 
-export interface VatLineInput {
+export type VatLineInput = {
   productId: string;
   quantity: number;
   /** whole rupiah, before PPN */
   unitPrice: number;
   vatClass: VatClass;
-}
+};
 
-export interface VatLine extends VatLineInput {
+export type VatLine = VatLineInput & {
   amount: number;
-}
+};
 
-export interface VatGroup extends VatAmount {
+export type VatGroup = VatAmount & {
   vatClass: VatClass;
   amount: number;
-}
+};
 
-export interface OrderVat {
+export type OrderVat = {
   taxDate: string;
   lines: VatLine[];
   /** one group per class: the invoice rounds PPN once per base, not per line */
@@ -93,7 +93,7 @@ export interface OrderVat {
   totalAmount: number;
   totalPpn: number;
   totalWithPpn: number;
-}
+};
 
 /** PPN of a whole order: lines summed per class, PPN computed on each class total. */
 export function vatForOrder(items: readonly VatLineInput[], taxDate: string): OrderVat {

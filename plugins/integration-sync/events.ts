@@ -73,3 +73,6 @@ export const emittedEventSchemas = {
   [EventTypes.succeeded]: succeededSchema,
   [EventTypes.failed]: failedSchema,
 };
+
+/** The payloads of the types above, as `publish` takes them (what the handlers' context is typed with). */
+export type EmittedPayloads = { [K in keyof typeof emittedEventSchemas]: z.input<(typeof emittedEventSchemas)[K]> };

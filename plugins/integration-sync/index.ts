@@ -1,8 +1,8 @@
-import { definePlugin, NonRetryableError, type HandlerContext, type HandlerDefinition, type PublishOptions, type StokEvent } from 'stokcerdas';
+import { definePlugin, NonRetryableError, type HandlerContext, type HandlerDefinition, type StokEvent } from 'stokcerdas';
 import type { PushOutcome } from './adapters.ts';
-import { EventTypes, REQUEST_EXCHANGE, RESULT_EXCHANGE, emittedEventSchemas, type SyncFailed, type SyncRequest, type SyncSucceeded } from './events.ts';
-import { integrationSyncOptionsSchema, SYNCED_TYPES, type IntegrationSyncOptions, type TargetOptions } from './options.ts';
-import { matchesTopic, requestFor } from './requests.ts';
+import { EventTypes, REQUEST_EXCHANGE, RESULT_EXCHANGE, emittedEventSchemas, type EmittedPayloads, type SyncFailed, type SyncRequest, type SyncSucceeded } from './events.ts';
+import { integrationSyncOptionsSchema, type IntegrationSyncOptions, type TargetOptions } from './options.ts';
+import { matchesTopic, orderRequest, stockRequest } from './requests.ts';
 import { IntegrationSync, SERVICE, handlerName, targetQueue, type TargetRuntime } from './target.ts';
 
 /**
@@ -18,19 +18,23 @@ import { IntegrationSync, SERVICE, handlerName, targetQueue, type TargetRuntime 
 
 const QUEUE = 'integration.sync';
 
-const optionsOf = (ctx: HandlerContext) => ctx.options as IntegrationSyncOptions;
-const syncOf = (ctx: HandlerContext) => ctx.resolve<IntegrationSync>(SERVICE);
+declare module 'stokcerdas' {
+  interface ServiceTypes {
+    /** this host's targets: breakers, rate limits, counters (integration-sync) */
+    'integration-sync': IntegrationSync;
+  }
+}
 
-/** Published at once (not through the outbox): a failing handler's outbox is discarded. */
-type PublishNow = (type: string, data: unknown, options?: PublishOptions) => Promise<unknown>;
+/** A declared handler's context: the plugin's options, `publish` typed by the plugin's own events. */
+type Ctx = HandlerContext<IntegrationSyncOptions, EmittedPayloads>;
 
 /** One request per enabled target that wants this type and tenant; it waits up to holdMs in the target's queue. */
-function route(event: StokEvent, ctx: HandlerContext): void {
-  const o = optionsOf(ctx);
+function route<E extends StokEvent>(event: E, ctx: Ctx, request: (target: string, event: E) => SyncRequest): void {
+  const o = ctx.options;
   for (const [name, t] of Object.entries(o.targets)) {
     if (!t.enabled || !t.events.some((p) => matchesTopic(p, event.type))) continue;
     if (t.tenants && !(event.tenantid && t.tenants.includes(event.tenantid))) continue;
-    ctx.publish(EventTypes.requested, requestFor(name, event), { exchange: REQUEST_EXCHANGE, routingKey: name, ttl: o.holdMs });
+    ctx.publish(EventTypes.requested, request(name, event), { exchange: REQUEST_EXCHANGE, routingKey: name, ttl: o.holdMs });
   }
 }
 
@@ -47,6 +51,7 @@ function resultBase(req: SyncRequest, event: StokEvent, attempt: number) {
   };
 }
 
+/** Runs in a handler built by configure(): its payloads are typed by the annotations below, the registry checks them. */
 async function deliver(target: TargetRuntime, event: StokEvent<SyncRequest>, ctx: HandlerContext): Promise<void> {
   const req = event.data;
   if (target.isSuperseded(req)) {
@@ -63,7 +68,8 @@ async function deliver(target: TargetRuntime, event: StokEvent<SyncRequest>, ctx
     throw new Error(`target ${target.name} is paused (kill switch ${target.breaker.state})`);
   }
   const adapter = target.adapterOf();
-  const publishNow = ctx.resolve<PublishNow>('publish');
+  // published at once (not through the outbox): a failing handler's outbox is discarded
+  const publishNow = ctx.resolve('publish');
   const failed = async (outcome: SyncFailed['outcome'], reason: string, status?: number) => {
     const retrying = outcome !== 'rejected' && ctx.attempt < target.options.retry.maxAttempts;
     const data: SyncFailed = { ...resultBase(req, event, ctx.attempt), outcome, reason, ...(status ? { status } : {}), retrying, breaker: target.breaker.state };
@@ -118,7 +124,10 @@ function targetHandler(name: string, t: TargetOptions): HandlerDefinition {
     prefetch: t.concurrency,
     timeoutMs: t.timeoutMs + rateWaitMs + 2000,
     retry: t.retry,
-    handle: (event: StokEvent<SyncRequest>, ctx: HandlerContext) => deliver(syncOf(ctx).target(name), event, ctx),
+    // a configured handler is not typed from its routing key: the payload is this plugin's own, checked by its schema
+    handle(event: StokEvent<SyncRequest>, ctx: HandlerContext) {
+      return deliver(ctx.resolve(SERVICE).target(name), event, ctx);
+    },
   };
 }
 
@@ -134,16 +143,20 @@ export default definePlugin({
     return { handlers };
   },
   setup(ctx) {
-    ctx.register(SERVICE, new IntegrationSync(ctx.options, { clock: ctx.clock, logger: ctx.logger, resolve: (n) => ctx.resolve(n) }));
+    ctx.register(SERVICE, new IntegrationSync(ctx.options, ctx));
   },
   handlers: {
     stock: {
-      subscribe: { exchange: 'inventory.events', routingKeys: SYNCED_TYPES.filter((t) => t.startsWith('inventory.')), queue: QUEUE },
-      handle: route,
+      subscribe: { exchange: 'inventory.events', routingKeys: ['inventory.stock.level.changed'], queue: QUEUE },
+      handle: (event, ctx) => route(event, ctx, stockRequest),
     },
     orders: {
-      subscribe: { exchange: 'orders.events', routingKeys: SYNCED_TYPES.filter((t) => t.startsWith('orders.')), queue: QUEUE },
-      handle: route,
+      subscribe: {
+        exchange: 'orders.events',
+        routingKeys: ['orders.order.created', 'orders.order.paid', 'orders.order.shipped', 'orders.order.delivered', 'orders.order.completed', 'orders.order.cancelled'],
+        queue: QUEUE,
+      },
+      handle: (event, ctx) => route(event, ctx, orderRequest),
     },
   },
 });

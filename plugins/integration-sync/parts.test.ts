@@ -6,7 +6,7 @@ import { verify } from 'stokcerdas/webhooks';
 import { webhookAdapter } from './adapters.ts';
 import { Breaker } from './breaker.ts';
 import { integrationSyncOptionsSchema } from './options.ts';
-import { matchesTopic, requestFor } from './requests.ts';
+import { matchesTopic, orderRequest, stockRequest } from './requests.ts';
 import { TokenBucket } from './token-bucket.ts';
 
 describe('breaker', () => {
@@ -71,8 +71,20 @@ describe('requests', () => {
   });
 
   it("reads an order's status from its event type", () => {
-    const req = requestFor('shop', { id: 'e1', type: 'orders.order.shipped', time: 't', data: { orderId: 'O-1', trackingNumber: 'JNE1' } });
-    expect(req).toMatchObject({ kind: 'order-status', data: { orderId: 'O-1', status: 'shipped', trackingNumber: 'JNE1' } });
+    const req = orderRequest('shop', { id: 'e1', type: 'orders.order.shipped', time: 't', data: { orderData: { id: 'O-1' }, fulfillmentData: { trackingNumber: 'JNE1', carrier: 'JNE' } } });
+    expect(req).toMatchObject({ kind: 'order-status', data: { orderId: 'O-1', status: 'shipped', trackingNumber: 'JNE1', courier: 'JNE' } });
+  });
+
+  it('normalises a stock change to quantity and previousQuantity', () => {
+    const data = { productData: { id: 'P', sku: 'BRS-5' }, locationData: { id: 'L' }, stockMovement: { type: 'sale' as const, quantity: -2 }, stockLevel: { previous: 5, current: 3 } };
+    expect(stockRequest('shop', { id: 'e2', type: 'inventory.stock.level.changed', time: 't', data }).data).toEqual({
+      productId: 'P',
+      sku: 'BRS-5',
+      locationId: 'L',
+      quantity: 3,
+      previousQuantity: 5,
+      movementType: 'sale',
+    });
   });
 });
 
@@ -91,7 +103,13 @@ describe('webhook adapter over real HTTP', () => {
 
   const target = (url: string, timeoutMs = 1000) =>
     integrationSyncOptionsSchema.parse({ targets: { shop: { url, secret: 'shop-secret-0123456789', timeoutMs } } }).targets.shop!;
-  const request = requestFor('shop', { id: 'evt-1', type: 'inventory.stock.level.changed', time: '2026-01-05T03:00:00Z', tenantid: 't1', data: { productId: 'P', locationId: 'L', newLevel: 3 } });
+  const request = stockRequest('shop', {
+    id: 'evt-1',
+    type: 'inventory.stock.level.changed',
+    time: '2026-01-05T03:00:00Z',
+    tenantid: 't1',
+    data: { productData: { id: 'P' }, locationData: { id: 'L' }, stockMovement: { type: 'sale', quantity: -1 }, stockLevel: { previous: 4, current: 3 } },
+  });
   const call = (now = Date.now()) => ({ idempotencyKey: 'evt-1', now, signal: new AbortController().signal });
 
   it('posts the signed change with the event id as Idempotency-Key', async () => {
@@ -105,7 +123,7 @@ describe('webhook adapter over real HTTP', () => {
     });
     const outcome = await webhookAdapter({ name: 'shop', options: target(url) }).push(request, call());
     expect(outcome).toMatchObject({ kind: 'ok', status: 204 });
-    expect(seen).toEqual({ key: 'evt-1', valid: true, body: { id: 'evt-1', target: 'shop', kind: 'stock', type: 'inventory.stock.level.changed', occurredAt: '2026-01-05T03:00:00Z', tenantId: 't1', data: { productId: 'P', locationId: 'L', quantity: 3 } } });
+    expect(seen).toEqual({ key: 'evt-1', valid: true, body: { id: 'evt-1', target: 'shop', kind: 'stock', type: 'inventory.stock.level.changed', occurredAt: '2026-01-05T03:00:00Z', tenantId: 't1', data: { productId: 'P', locationId: 'L', quantity: 3, previousQuantity: 4, movementType: 'sale' } } });
   });
 
   it('gives up on a stalled target after its timeout', async () => {

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { definePlugin } from 'stokcerdas';
 import { createTestBus, type TestBus } from 'stokcerdas/testing';
 import type { AdapterFactory, PushOutcome } from './adapters.ts';
-import type { SyncRequest } from './events.ts';
+import { failedSchema, succeededSchema, type SyncRequest } from './events.ts';
 import integrationSync from './index.ts';
 import type { IntegrationSyncOptionsInput } from './options.ts';
 import type { IntegrationSync } from './target.ts';
@@ -45,8 +45,14 @@ async function start(channels: Record<string, Channel>, targets: Record<string, 
   return bus;
 }
 
-const stock = (productId: string, newLevel: number) => ({ productId, locationId: 'GUDANG-1', previousLevel: newLevel + 1, newLevel, quantityChanged: -1 });
-const of = (b: TestBus, type: string) => b.published.filter((e) => e.type === type).map((e) => e.data as Record<string, unknown>);
+/** One unit sold, leaving `current`: `inventory.stock.level.changed` in the canonical shape. */
+const stock = (productId: string, current: number, sku?: string) => ({
+  productData: { id: productId, ...(sku ? { sku } : {}) },
+  locationData: { id: 'GUDANG-1' },
+  stockMovement: { type: 'sale' as const, quantity: -1 },
+  stockLevel: { previous: current + 1, current },
+});
+const of = (b: TestBus, type: string) => b.published.filter((e) => e.type === type).map((e) => succeededSchema.or(failedSchema).parse(e.data));
 const subscription = (b: TestBus, target: string) => b.host.stats().subscriptions.find((s) => s.handler === `integration-sync/to-${target}`)!;
 const statusOf = (b: TestBus, target: string) => b.resolve<IntegrationSync>('integration-sync').target(target).status();
 
@@ -55,9 +61,9 @@ describe('integration-sync on the fake bus', () => {
     const shop = channel();
     const market = channel();
     const b = await start({ shop, market }, { shop: {}, market: { events: ['orders.order.*'], tenants: ['toko-1'] } });
-    const moved = await b.publish('inventory.stock.level.changed', { ...stock('SKU-1', 7), sku: 'BRS-5' }, { tenantId: 'toko-1' });
-    const paid = await b.publish('orders.order.paid', { orderId: 'O-1', totalAmount: 150_000 }, { tenantId: 'toko-1' });
-    await b.publish('orders.order.paid', { orderId: 'O-2' }, { tenantId: 'toko-2' });
+    const moved = await b.publish('inventory.stock.level.changed', stock('SKU-1', 7, 'BRS-5'), { tenantId: 'toko-1' });
+    const paid = await b.publish('orders.order.paid', { orderData: { id: 'O-1', totalAmount: 150_000 } }, { tenantId: 'toko-1' });
+    await b.publish('orders.order.paid', { orderData: { id: 'O-2' } }, { tenantId: 'toko-2' });
     await b.idle();
     expect(shop.calls.map((c) => c.key)).toEqual([moved.id, paid.id, expect.any(String)]);
     expect(shop.calls[0]!.req).toMatchObject({ kind: 'stock', data: { productId: 'SKU-1', sku: 'BRS-5', locationId: 'GUDANG-1', quantity: 7, previousQuantity: 8 } });
@@ -69,6 +75,19 @@ describe('integration-sync on the fake bus', () => {
       'shop:orders.order.paid',
     ]);
     expect(subscription(b, 'shop')).toMatchObject({ queue: 'stokcerdas.integration.sync.shop', consumed: 3, succeeded: 3 });
+  });
+
+  it('pushes legacy flat (version 1) stock and order events the same, after upcasting', async () => {
+    const shop = channel();
+    const b = await start({ shop }, { shop: {} });
+    await b.publish('inventory.stock.level.changed', { productId: 'SKU-1', sku: 'BRS-5', locationId: 'GUDANG-1', previousLevel: 8, newLevel: 7, quantityChanged: -1, movementType: 'sale' });
+    const shipped = { orderId: 'O-1', trackingNumber: 'JNE1', courier: 'JNE' }; // version 1 plus the producer's own fields
+    await b.publish('orders.order.shipped', shipped);
+    await b.idle();
+    expect(shop.calls.map((c) => c.req.data)).toEqual([
+      { productId: 'SKU-1', sku: 'BRS-5', locationId: 'GUDANG-1', quantity: 7, previousQuantity: 8, movementType: 'sale' },
+      { orderId: 'O-1', status: 'shipped', trackingNumber: 'JNE1', courier: 'JNE' },
+    ]);
   });
 
   it('spaces pushes to the rate limit after the burst', async () => {

@@ -1,59 +1,28 @@
-import type { SyncKind, SyncRequest } from './events.ts';
+import type { EventTypes as Payloads, StokEvent } from 'stokcerdas';
+import { z } from 'zod';
+import type { SyncRequest } from './events.ts';
 
 /**
  * Domain event → what a sales channel needs to know, normalised once so every adapter sees the
- * same small shape: a stock level for a product at a location, or an order's new status.
+ * same small shape: a stock level for a product at a location, or an order's new status. Read from
+ * the canonical payloads (a version 1 flat payload arrives upcast).
  */
 
-interface StockChanged {
-  productId: string;
-  sku?: string;
-  locationId: string;
-  newLevel: number;
-  previousLevel?: number;
-  movementType?: string;
-}
+export type StockChanged = Payloads['inventory.stock.level.changed'];
+export type OrderChanged =
+  | Payloads['orders.order.created']
+  | Payloads['orders.order.paid']
+  | Payloads['orders.order.shipped']
+  | Payloads['orders.order.delivered']
+  | Payloads['orders.order.completed']
+  | Payloads['orders.order.cancelled'];
 
-interface OrderEvent {
-  orderId: string;
-  orderNumber?: string;
-  channel?: string;
-  totalAmount?: number;
-  trackingNumber?: string;
-  courier?: string;
-  reason?: string;
-}
-
-interface Source {
-  id: string;
-  type: string;
-  time: string;
-  tenantid?: string;
-  data: unknown;
-}
+/** What a request keeps of its source event. */
+type Source<T> = Pick<StokEvent<T>, 'id' | 'type' | 'time' | 'tenantid' | 'data'>;
 
 const defined = <T extends object>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 
-export function requestFor(target: string, event: Source): SyncRequest {
-  const kind: SyncKind = event.type.startsWith('inventory.') ? 'stock' : 'order-status';
-  let data: Record<string, unknown>;
-  if (kind === 'stock') {
-    const d = event.data as StockChanged;
-    data = defined({ productId: d.productId, sku: d.sku, locationId: d.locationId, quantity: d.newLevel, previousQuantity: d.previousLevel, movementType: d.movementType });
-  } else {
-    const d = event.data as OrderEvent;
-    // orders.order.paid → paid: the status word is the type's last segment
-    data = defined({
-      orderId: d.orderId,
-      orderNumber: d.orderNumber,
-      status: event.type.slice(event.type.lastIndexOf('.') + 1),
-      channel: d.channel,
-      totalAmount: d.totalAmount,
-      trackingNumber: d.trackingNumber,
-      courier: d.courier,
-      reason: d.reason,
-    });
-  }
+function base(target: string, kind: SyncRequest['kind'], event: Source<unknown>, data: Record<string, unknown>): SyncRequest {
   return {
     target,
     kind,
@@ -65,9 +34,42 @@ export function requestFor(target: string, event: Source): SyncRequest {
   };
 }
 
+export function stockRequest(target: string, event: Source<StockChanged>): SyncRequest {
+  const { productData, locationData, stockLevel, stockMovement } = event.data;
+  return base(target, 'stock', event, defined({
+    productId: productData.id,
+    sku: productData.sku,
+    locationId: locationData.id,
+    quantity: stockLevel.current,
+    previousQuantity: stockLevel.previous,
+    movementType: stockMovement.type,
+  }));
+}
+
+/** What a version 1 (flat) order had at its top and the upcaster kept there. */
+const carriedShipping = z.object({ trackingNumber: z.string().optional(), courier: z.string().optional() });
+
+export function orderRequest(target: string, event: Source<OrderChanged>): SyncRequest {
+  const d = event.data;
+  const parsed = carriedShipping.safeParse(d);
+  const carried = parsed.success ? parsed.data : {};
+  const fulfillment = 'fulfillmentData' in d ? d.fulfillmentData : undefined;
+  // orders.order.paid → paid: the status word is the type's last segment
+  return base(target, 'order-status', event, defined({
+    orderId: d.orderData.id,
+    orderNumber: d.orderData.orderNumber,
+    status: event.type.slice(event.type.lastIndexOf('.') + 1),
+    channel: d.orderData.channel,
+    totalAmount: d.orderData.totalAmount,
+    trackingNumber: fulfillment?.trackingNumber ?? carried.trackingNumber,
+    courier: fulfillment?.carrier ?? carried.courier,
+    reason: 'reason' in d ? d.reason : undefined,
+  }));
+}
+
 /** What a newer change replaces: the same product at the same location, or the same order. */
 export function subjectKey(req: Pick<SyncRequest, 'kind' | 'tenantId' | 'data'>): string {
-  const d = req.data as Record<string, unknown>;
+  const d = req.data;
   return req.kind === 'stock' ? `${req.tenantId ?? ''}|stock|${String(d.productId)}|${String(d.locationId)}` : `${req.tenantId ?? ''}|order|${String(d.orderId)}`;
 }
 

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Clock, PauseControl } from 'stokcerdas';
+import type { Clock, PauseControl, ServiceResolver } from 'stokcerdas';
 import { adapterService, webhookAdapter, type AdapterFactory, type SyncAdapter } from './adapters.ts';
 import { Breaker, type BreakerState } from './breaker.ts';
 import type { SyncRequest } from './events.ts';
@@ -21,10 +21,10 @@ export const targetQueue = (target: string) => `integration.sync.${target}`;
 
 const MAX_SUBJECTS = 100_000;
 
-interface Deps {
+/** What the targets use of the host: its clock, logger and services (the setup context has all three). */
+interface Deps extends ServiceResolver {
   clock: Clock;
   logger: Logger;
-  resolve<T>(name: string): T;
 }
 
 export interface TargetStatus {
@@ -145,7 +145,7 @@ export class TargetRuntime {
 
   private bindings(): PauseControl | undefined {
     try {
-      return this.deps.resolve<PauseControl>('pause');
+      return this.deps.resolve('pause');
     } catch {
       return undefined;
     }

@@ -1,9 +1,11 @@
 import { z } from 'zod';
 
 /**
- * The event types this plugin publishes, with their payload schemas (registered through the
- * plugin's `events`, so the publisher checks every payload before it is sent). Objects stay open
- * (passthrough) so a later version can add fields without breaking consumers.
+ * The event types this plugin publishes. Its own hand-over, `analytics.demand.series.updated`, is
+ * registered through the plugin's `events` (the publisher checks every payload before it is sent).
+ * The other two are catalog types: they go out in the canonical shape the runtime checks, with the
+ * forecast's detail riding along inside `forecastData` / `alertData` (the catalog's objects let a
+ * producer add fields). Objects stay open (passthrough) so a later version can add fields.
  */
 export const EventTypes = {
   /** internal hand-over: the main thread's series snapshot for the worker that fits it */
@@ -49,11 +51,9 @@ const forecastDay = z.object({
   uplift: z.number().positive(),
 });
 
-export const forecastUpdatedSchema = z
+/** `forecastData` of `analytics.forecast.updated`: the catalog's `horizonDays` and `generatedAt`, and the forecast itself. */
+export const forecastDataSchema = z
   .object({
-    tenantId: z.string().min(1),
-    productId: z.string().min(1),
-    locationId: z.string().min(1),
     generatedAt: z.string(),
     historyStart: day,
     historyDays: z.number().int().min(0),
@@ -87,9 +87,41 @@ export const forecastUpdatedSchema = z
   })
   .passthrough();
 
+export type ForecastData = z.output<typeof forecastDataSchema>;
+
+const subject = {
+  productData: z.object({ id: z.string().min(1) }).passthrough(),
+  locationData: z.object({ id: z.string().min(1) }).passthrough(),
+};
+
+/** `analytics.forecast.updated` as this plugin sends it: the catalog's shape, `forecastData` filled in. */
+export const forecastUpdatedSchema = z.object({ ...subject, forecastData: forecastDataSchema }).passthrough();
+
 export type ForecastUpdated = z.output<typeof forecastUpdatedSchema>;
 
+/** `inventory.alert.reorder.suggested` as this plugin sends it: the catalog's stock alert, the plan in `alertData`. */
+export const reorderSuggestedSchema = z
+  .object({
+    ...subject,
+    stockLevel: z.object({ current: z.number().int().min(0), reorderPoint: z.number().int().min(0) }),
+    alertData: z
+      .object({
+        /** `critical`: the stock runs out before an order placed now could arrive (within the lead time) */
+        severity: z.enum(['warning', 'critical']),
+        suggestedQuantity: z.number().int().min(0),
+        message: z.string(),
+        leadTimeDays: z.number().int(),
+        serviceLevel: z.number(),
+        daysUntilStockOut: z.number().int().min(0).nullable(),
+        stockOutDate: day.nullable(),
+      })
+      .passthrough(),
+  })
+  .passthrough();
+
+export type ReorderSuggestion = z.output<typeof reorderSuggestedSchema>;
+
+/** Only the plugin's own type: the catalog types keep the runtime's schemas, so other producers of them are unaffected. */
 export const emittedEventSchemas = {
   [EventTypes.seriesUpdated]: seriesUpdatedSchema,
-  [EventTypes.forecastUpdated]: forecastUpdatedSchema,
 };

@@ -1,5 +1,5 @@
 import { IndonesianCalendar } from 'stokcerdas/context';
-import type { ForecastUpdated, SeriesUpdated } from './events.ts';
+import type { ForecastData, ForecastUpdated, ReorderSuggestion, SeriesUpdated } from './events.ts';
 import { forecastDemand, interval, inventoryPlan } from './model/forecast.ts';
 import { round } from './model/stats.ts';
 import { classifyDays } from './model/uplift.ts';
@@ -22,20 +22,6 @@ function calendarFor(settings: SeriesUpdated['calendar']): IndonesianCalendar {
     calendars.set(id, calendar);
   }
   return calendar;
-}
-
-export interface ReorderSuggestion {
-  tenantId: string;
-  productId: string;
-  locationId: string;
-  currentLevel: number;
-  reorderPoint: number;
-  suggestedQuantity: number;
-  leadTimeDays: number;
-  serviceLevel: number;
-  daysUntilStockOut: number | null;
-  stockOutDate: string | null;
-  reason: string;
 }
 
 export interface ForecastOutcome {
@@ -84,10 +70,7 @@ export function forecastSnapshot(s: SeriesUpdated, options: MlForecastingOptions
   const [, ramadan, preLebaran, lebaran] = f.uplift.factors;
   const [, oRamadan, oPreLebaran, oLebaran] = f.uplift.observed;
   const stockOutDate = plan.daysUntilStockOut === null ? null : isoDay(todayDn + plan.daysUntilStockOut);
-  const result: ForecastUpdated = {
-    tenantId: s.tenantId,
-    productId: s.productId,
-    locationId: s.locationId,
+  const detail: ForecastData = {
     generatedAt: new Date(now).toISOString(),
     historyStart: s.start,
     historyDays: s.values.length,
@@ -117,21 +100,24 @@ export function forecastSnapshot(s: SeriesUpdated, options: MlForecastingOptions
     stockOutDate,
     suggestedQuantity: plan.suggestedQuantity,
   };
+  const subject = { productData: { id: s.productId }, locationData: { id: s.locationId } };
+  const result: ForecastUpdated = { ...subject, forecastData: detail };
   if (!options.reorderAlerts || currentLevel === undefined || currentLevel >= plan.reorderPoint) return { forecast: result };
+  const runsOutInLeadTime = plan.daysUntilStockOut !== null && plan.daysUntilStockOut < options.leadTimeDays;
   return {
     forecast: result,
     reorder: {
-      tenantId: s.tenantId,
-      productId: s.productId,
-      locationId: s.locationId,
-      currentLevel: Math.floor(currentLevel),
-      reorderPoint: plan.reorderPoint,
-      suggestedQuantity: plan.suggestedQuantity,
-      leadTimeDays: options.leadTimeDays,
-      serviceLevel: options.serviceLevel,
-      daysUntilStockOut: plan.daysUntilStockOut,
-      stockOutDate,
-      reason: `stock ${currentLevel} is below the reorder point ${plan.reorderPoint} (${round(plan.leadTimeDemand, 1)} expected over ${options.leadTimeDays} days lead time + ${round(plan.safetyStock, 1)} safety stock at ${options.serviceLevel * 100}% service)`,
+      ...subject,
+      stockLevel: { current: Math.floor(currentLevel), reorderPoint: plan.reorderPoint },
+      alertData: {
+        severity: runsOutInLeadTime ? 'critical' : 'warning',
+        suggestedQuantity: plan.suggestedQuantity,
+        leadTimeDays: options.leadTimeDays,
+        serviceLevel: options.serviceLevel,
+        daysUntilStockOut: plan.daysUntilStockOut,
+        stockOutDate,
+        message: `stock ${currentLevel} is below the reorder point ${plan.reorderPoint} (${round(plan.leadTimeDemand, 1)} expected over ${options.leadTimeDays} days lead time + ${round(plan.safetyStock, 1)} safety stock at ${options.serviceLevel * 100}% service)`,
+      },
     },
   };
 }

@@ -1,4 +1,4 @@
-import { definePlugin, type HandlerContext, type ResolvedConfig, type StokEvent } from 'stokcerdas';
+import { definePlugin, type HandlerContext, type StokEvent } from 'stokcerdas';
 import { emittedEventSchemas, EventTypes, type SeriesUpdated } from './events.ts';
 import { forecastSnapshot } from './forecaster.ts';
 import { fromCompletedOrder, fromStockMovement, localDate, merge, zoneOf } from './observations.ts';
@@ -27,18 +27,28 @@ const QUEUE = 'ml.forecasting';
 /** the store registered in the host's container by setup (one per host, not per module) */
 const STORE = 'mlForecastingStore';
 
-const optionsOf = (ctx: { options: unknown }) => ctx.options as MlForecastingOptions;
+declare module 'stokcerdas' {
+  interface ServiceTypes {
+    /** the demand series of this host (ml-forecasting) */
+    mlForecastingStore: DemandStore;
+  }
+}
+
 const lastPruned = new WeakMap<DemandStore, string>();
 
+/** What ingesting reads of a handler's context (its `publish` stays with the handler, typed by the plugin's events). */
+type IngestContext = Pick<HandlerContext<MlForecastingOptions>, 'options' | 'resolve' | 'clock' | 'logger'>;
+
 /** The host's uplift settings (its `context` config, defaults applied by the config), so the worker uses the same calendar. */
-function calendarSettings(ctx: HandlerContext): SeriesUpdated['calendar'] {
-  const { ramadanUplift, preLebaranUplift, preLebaranDays } = ctx.resolve<ResolvedConfig>('config').context;
+function calendarSettings(ctx: IngestContext): SeriesUpdated['calendar'] {
+  const { ramadanUplift, preLebaranUplift, preLebaranDays } = ctx.resolve('config').context;
   return { ramadanUplift, preLebaranUplift, preLebaranDays };
 }
 
-async function ingest<T>(events: StokEvent<T>[], ctx: HandlerContext, read: (e: StokEvent<T>, o: MlForecastingOptions) => Observations) {
-  const options = optionsOf(ctx);
-  const store = ctx.resolve<DemandStore>(STORE);
+/** Records a batch's demand and returns one snapshot per series it touched that has enough history. */
+async function ingest<E extends StokEvent>(events: readonly E[], ctx: IngestContext, read: (e: E, o: MlForecastingOptions) => Observations): Promise<SeriesUpdated[]> {
+  const { options } = ctx;
+  const store = ctx.resolve(STORE);
   const zones = new Map<string, string>();
   const parts = events.map((event) => {
     const part = read(event, options);
@@ -48,6 +58,7 @@ async function ingest<T>(events: StokEvent<T>[], ctx: HandlerContext, read: (e: 
   const touched = await store.record(merge(parts));
   const calendar = calendarSettings(ctx);
   const now = ctx.clock.now();
+  const out: SeriesUpdated[] = [];
   let earliestToday: string | undefined;
   for (const key of touched) {
     const timezone = zones.get(keyString(key)) ?? 'Asia/Jakarta';
@@ -61,7 +72,7 @@ async function ingest<T>(events: StokEvent<T>[], ctx: HandlerContext, read: (e: 
       ctx.logger.debug({ ...key, historyDays: history.length }, 'not enough complete days to forecast yet');
       continue;
     }
-    const data: SeriesUpdated = {
+    out.push({
       ...key,
       timezone,
       start: snapshot.start,
@@ -70,8 +81,7 @@ async function ingest<T>(events: StokEvent<T>[], ctx: HandlerContext, read: (e: 
       soldToday: snapshot.values.at(-1) ?? 0,
       ...(snapshot.level ? { currentLevel: snapshot.level.value, levelAt: snapshot.level.at } : {}),
       calendar,
-    };
-    ctx.publish(EventTypes.seriesUpdated, data, key.tenantId === 'default' ? {} : { tenantId: key.tenantId });
+    });
   }
   // forget what is older than the history kept, once a day per store
   const cutoff = earliestToday && isoDay(dayNumber(earliestToday) - options.maxHistoryDays);
@@ -79,7 +89,11 @@ async function ingest<T>(events: StokEvent<T>[], ctx: HandlerContext, read: (e: 
     await store.prune(cutoff);
     lastPruned.set(store, cutoff);
   }
+  return out;
 }
+
+/** A series of the default tenant travels without one. */
+const tenantOption = (tenantId: string) => (tenantId === 'default' ? {} : { tenantId });
 
 const ingestBatch = { size: 200, flushMs: 1_000 };
 
@@ -98,35 +112,39 @@ export default definePlugin({
     );
   },
   async teardown(ctx) {
-    await ctx.resolve<DemandStore>(STORE).close();
+    await ctx.resolve(STORE).close();
   },
   handlers: {
     movements: {
       subscribe: { exchange: 'inventory.events', routingKeys: ['inventory.stock.level.changed'], queue: QUEUE },
       batch: ingestBatch,
-      handle: (events: StokEvent<Parameters<typeof fromStockMovement>[0]['data']>[], ctx: HandlerContext) => ingest(events, ctx, fromStockMovement),
+      async handle(events, ctx) {
+        for (const series of await ingest(events, ctx, fromStockMovement)) ctx.publish(EventTypes.seriesUpdated, series, tenantOption(series.tenantId));
+      },
     },
     orders: {
       subscribe: { exchange: 'orders.events', routingKeys: ['orders.order.completed'], queue: QUEUE },
       batch: ingestBatch,
-      handle: (events: StokEvent<Parameters<typeof fromCompletedOrder>[0]['data']>[], ctx: HandlerContext) => ingest(events, ctx, fromCompletedOrder),
+      async handle(events, ctx) {
+        for (const series of await ingest(events, ctx, fromCompletedOrder)) ctx.publish(EventTypes.seriesUpdated, series, tenantOption(series.tenantId));
+      },
     },
     forecast: {
       subscribe: { exchange: 'analytics.events', routingKeys: [EventTypes.seriesUpdated], queue: QUEUE },
       mode: 'worker',
       batch: { size: 50, flushMs: 2_000 },
       timeoutMs: 120_000,
-      handle(events: StokEvent<SeriesUpdated>[], ctx: HandlerContext) {
-        const options = optionsOf(ctx);
+      handle(events, ctx) {
+        const { options } = ctx;
         // the latest snapshot of each series: the earlier ones in the batch are already contained in it
-        const latest = new Map<string, StokEvent<SeriesUpdated>>();
+        const latest = new Map<string, (typeof events)[number]>();
         for (const e of events) {
           const id = keyString(e.data);
           const seen = latest.get(id);
           if (!seen || e.time >= seen.time) latest.set(id, e);
         }
         for (const e of latest.values()) {
-          const tenant = e.data.tenantId === 'default' ? {} : { tenantId: e.data.tenantId };
+          const tenant = tenantOption(e.data.tenantId);
           let outcome;
           try {
             outcome = forecastSnapshot(e.data, options, ctx.clock.now());

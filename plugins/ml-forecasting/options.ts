@@ -20,7 +20,7 @@ export const mlForecastingOptionsSchema = z
     holtWintersMinDays: z.number().int().min(14).max(365).default(14),
     /** days of history kept and fitted (older days are pruned) */
     maxHistoryDays: z.number().int().min(28).max(3650).default(730),
-    /** stock movements that are demand when their quantityChanged is negative */
+    /** `stockMovement.type`s that are demand when their `stockMovement.quantity` is negative */
     demandMovementTypes: z.array(z.enum(['sale', 'out', 'transfer', 'damaged', 'expired', 'adjustment'])).min(1).default(['sale', 'out']),
     /** read demand from `inventory.stock.level.changed` and/or `orders.order.completed` */
     sources: z

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestBus, type TestBus } from 'stokcerdas/testing';
+import { forecastUpdatedSchema, reorderSuggestedSchema, seriesUpdatedSchema } from './events.ts';
 import mlForecasting from './index.ts';
 import { generateSeries } from './synthetic.ts';
 
@@ -23,6 +24,21 @@ async function start(options: Record<string, unknown> = {}) {
 }
 
 const of = (bus: TestBus, type: string) => bus.published.filter((e) => e.type === type);
+/** The forecast detail of a published `analytics.forecast.updated`, checked by the plugin's schema. */
+const forecastOf = (data: unknown) => forecastUpdatedSchema.parse(data).forecastData;
+const seriesOf = (data: unknown) => seriesUpdatedSchema.parse(data);
+
+type MovementType = 'in' | 'out' | 'adjustment' | 'sale' | 'damaged';
+
+/** `inventory.stock.level.changed` in the canonical shape: `previous` → `current` units. */
+function movement(productId: string, locationId: string, previous: number, current: number, type: MovementType, referenceId?: string) {
+  return {
+    productData: { id: productId },
+    locationData: { id: locationId },
+    stockMovement: { type, quantity: current - previous, ...(referenceId ? { referenceId } : {}) },
+    stockLevel: { previous, current },
+  };
+}
 
 /** Lets both batch stages flush (ingest 1 s, forecast 2 s of virtual time) and the worker finish. */
 async function settle(bus: TestBus) {
@@ -39,18 +55,13 @@ async function publishHistory(bus: TestBus, values: number[], stockOnHand: numbe
   let level = 10_000;
   for (const [i, q] of values.entries()) {
     if (q === 0) continue;
-    await bus.publish(
-      'inventory.stock.level.changed',
-      { productId: product, locationId: 'WH-JKT', previousLevel: level, newLevel: level - q, quantityChanged: -q, movementType: 'sale' },
-      { tenantId, time: new Date(first + i * 86_400_000).toISOString() },
-    );
+    await bus.publish('inventory.stock.level.changed', movement(product, 'WH-JKT', level, level - q, 'sale'), {
+      tenantId,
+      time: new Date(first + i * 86_400_000).toISOString(),
+    });
     level -= q;
   }
-  await bus.publish(
-    'inventory.stock.level.changed',
-    { productId: product, locationId: 'WH-JKT', previousLevel: level, newLevel: stockOnHand, quantityChanged: stockOnHand - level, movementType: 'adjustment' },
-    { tenantId },
-  );
+  await bus.publish('inventory.stock.level.changed', movement(product, 'WH-JKT', level, stockOnHand, 'adjustment'), { tenantId });
 }
 
 const history = generateSeries({ seed: 7, end: '2026-01-04', days: 84, base: 30, noise: 0.1 }).values;
@@ -62,8 +73,9 @@ describe('ml-forecasting on the fake bus', () => {
     await settle(bus);
     const forecasts = of(bus, 'analytics.forecast.updated');
     expect(forecasts).toHaveLength(1);
-    const f = forecasts[0].data as Record<string, any>;
-    expect(f).toMatchObject({ tenantId: 'toko-1', productId: 'SKU-KURMA', locationId: 'WH-JKT', historyDays: 84, horizonDays: 30, currentLevel: 5_000 });
+    expect(forecasts[0].data).toMatchObject({ productData: { id: 'SKU-KURMA' }, locationData: { id: 'WH-JKT' } });
+    const f = forecastOf(forecasts[0].data);
+    expect(f).toMatchObject({ historyDays: 84, horizonDays: 30, currentLevel: 5_000 });
     expect(f.model.name).toMatch(/^holt-winters/);
     expect(f.forecast).toHaveLength(30);
     expect(f.forecast[0].date).toBe('2026-01-05');
@@ -88,7 +100,7 @@ describe('ml-forecasting on the fake bus', () => {
     await publishHistory(bus, history.slice(0, 42), 900);
     await bus.idle();
     await bus.advance(1_000); // first ingest batch → first snapshot; the forecast batch opens (2 s)
-    await bus.publish('inventory.stock.level.changed', { productId: 'SKU-KURMA', locationId: 'WH-JKT', previousLevel: 900, newLevel: 890, quantityChanged: -10, movementType: 'sale' }, { tenantId: 'toko-1' });
+    await bus.publish('inventory.stock.level.changed', movement('SKU-KURMA', 'WH-JKT', 900, 890, 'sale'), { tenantId: 'toko-1' });
     await bus.idle();
     await bus.advance(1_000); // second ingest batch → second snapshot, into the same forecast batch
     await bus.idle();
@@ -97,7 +109,7 @@ describe('ml-forecasting on the fake bus', () => {
     expect(of(bus, 'analytics.demand.series.updated')).toHaveLength(2);
     const forecasts = of(bus, 'analytics.forecast.updated');
     expect(forecasts).toHaveLength(1);
-    expect(forecasts[0].data).toMatchObject({ soldToday: 10, currentLevel: 890 }); // the later snapshot won
+    expect(forecastOf(forecasts[0].data)).toMatchObject({ soldToday: 10, currentLevel: 890 }); // the later snapshot won
     const stats = bus.host.stats();
     expect(stats.subscriptions.find((s) => s.handler === 'ml-forecasting/forecast')?.mode).toBe('worker');
     expect(stats.batches.find((b) => b.handler === 'ml-forecasting/forecast')).toMatchObject({ batches: 1, events: 2 });
@@ -107,18 +119,16 @@ describe('ml-forecasting on the fake bus', () => {
     const bus = await start({ leadTimeDays: 5, serviceLevel: 0.98 });
     await publishHistory(bus, history, 60);
     await settle(bus);
-    const f = of(bus, 'analytics.forecast.updated')[0].data as Record<string, any>;
+    const f = forecastOf(of(bus, 'analytics.forecast.updated')[0].data);
     expect(f.reorderPoint).toBeGreaterThan(60);
     expect(f.daysUntilStockOut).toBeLessThanOrEqual(2);
     const [alert] = of(bus, 'inventory.alert.reorder.suggested');
-    expect(alert.data).toMatchObject({
-      productId: 'SKU-KURMA',
-      locationId: 'WH-JKT',
-      currentLevel: 60,
-      reorderPoint: f.reorderPoint,
-      suggestedQuantity: f.suggestedQuantity,
-      leadTimeDays: 5,
-      serviceLevel: 0.98,
+    // the catalog's stock-alert shape, the plan in alertData
+    expect(reorderSuggestedSchema.parse(alert.data)).toMatchObject({
+      productData: { id: 'SKU-KURMA' },
+      locationData: { id: 'WH-JKT' },
+      stockLevel: { current: 60, reorderPoint: f.reorderPoint },
+      alertData: { severity: 'critical', suggestedQuantity: f.suggestedQuantity, leadTimeDays: 5, serviceLevel: 0.98 },
     });
     expect(f.suggestedQuantity).toBeGreaterThan(f.reorderPoint - 60);
     expect(alert.tenantid).toBe('toko-1');
@@ -127,36 +137,55 @@ describe('ml-forecasting on the fake bus', () => {
   it('counts a sale once when it arrives as a completed order and as a movement naming the order', async () => {
     const bus = await start({ minHistoryDays: 1 });
     const yesterday = '2026-01-04T05:00:00Z';
-    const order = { orderId: 'ORD-9', locationId: 'WH-JKT', items: [{ productId: 'SKU-1', quantity: 2, unitPrice: 1000 }, { productId: 'SKU-1', quantity: 3, unitPrice: 1000 }] };
+    const order = {
+      orderData: {
+        id: 'ORD-9',
+        items: [
+          { productData: { id: 'SKU-1' }, quantity: 2, unitPrice: 1000 },
+          { productData: { id: 'SKU-1' }, quantity: 3, unitPrice: 1000 },
+        ],
+      },
+      locationData: { id: 'WH-JKT' },
+    };
     await bus.publish('orders.order.completed', order, { time: yesterday });
     await bus.publish('orders.order.completed', order, { time: yesterday }); // a second copy from the producer
-    await bus.publish(
-      'inventory.stock.level.changed',
-      { productId: 'SKU-1', locationId: 'WH-JKT', previousLevel: 50, newLevel: 45, quantityChanged: -5, movementType: 'sale', referenceId: 'ORD-9' },
-      { time: yesterday },
-    );
+    await bus.publish('inventory.stock.level.changed', movement('SKU-1', 'WH-JKT', 50, 45, 'sale', 'ORD-9'), { time: yesterday });
     await settle(bus);
-    const last = of(bus, 'analytics.demand.series.updated').at(-1)!.data as Record<string, any>;
+    const last = seriesOf(of(bus, 'analytics.demand.series.updated').at(-1)!.data);
     expect(last).toMatchObject({ productId: 'SKU-1', values: [5], today: '2026-01-05', soldToday: 0, currentLevel: 45 });
   });
 
   it('ignores restocks and movements that are not demand', async () => {
     const bus = await start({ minHistoryDays: 1 });
     const at = { time: '2026-01-04T05:00:00Z' };
-    await bus.publish('inventory.stock.level.changed', { productId: 'SKU-2', locationId: 'WH', previousLevel: 0, newLevel: 40, quantityChanged: 40, movementType: 'in' }, at);
-    await bus.publish('inventory.stock.level.changed', { productId: 'SKU-2', locationId: 'WH', previousLevel: 40, newLevel: 38, quantityChanged: -2, movementType: 'damaged' }, at);
-    await bus.publish('inventory.stock.level.changed', { productId: 'SKU-2', locationId: 'WH', previousLevel: 38, newLevel: 35, quantityChanged: -3, movementType: 'sale' }, at);
-    await bus.publish('inventory.stock.level.changed', { productId: 'SKU-2', locationId: 'WH', previousLevel: 35, newLevel: 34, quantityChanged: -1, movementType: 'out' });
+    await bus.publish('inventory.stock.level.changed', movement('SKU-2', 'WH', 0, 40, 'in'), at);
+    await bus.publish('inventory.stock.level.changed', movement('SKU-2', 'WH', 40, 38, 'damaged'), at);
+    await bus.publish('inventory.stock.level.changed', movement('SKU-2', 'WH', 38, 35, 'sale'), at);
+    await bus.publish('inventory.stock.level.changed', movement('SKU-2', 'WH', 35, 34, 'out'));
     await settle(bus);
-    const last = of(bus, 'analytics.demand.series.updated').at(-1)!.data as Record<string, any>;
+    const last = seriesOf(of(bus, 'analytics.demand.series.updated').at(-1)!.data);
     expect(last).toMatchObject({ values: [3], soldToday: 1, currentLevel: 34 });
+  });
+
+  it('handles legacy flat (version 1) movements and orders, upcast before ingest', async () => {
+    const bus = await start({ minHistoryDays: 1 });
+    const yesterday = { time: '2026-01-04T05:00:00Z', tenantId: 'toko-1' };
+    await bus.publish(
+      'inventory.stock.level.changed',
+      { productId: 'SKU-3', locationId: 'WH', previousLevel: 20, newLevel: 16, quantityChanged: -4, movementType: 'sale', tenantId: 'toko-1' },
+      yesterday,
+    );
+    await bus.publish('orders.order.completed', { orderId: 'ORD-F', locationId: 'WH', items: [{ productId: 'SKU-3', quantity: 2, unitPrice: 500 }] }, yesterday);
+    await settle(bus);
+    const last = seriesOf(of(bus, 'analytics.demand.series.updated').at(-1)!.data);
+    expect(last).toMatchObject({ tenantId: 'toko-1', productId: 'SKU-3', locationId: 'WH', values: [6], currentLevel: 16 });
   });
 
   it('falls back to simple exponential smoothing on a history shorter than two weeks', async () => {
     const bus = await start();
     await publishHistory(bus, [12, 9, 14, 11, 10, 13, 12, 11, 9, 10], 500);
     await settle(bus);
-    const f = of(bus, 'analytics.forecast.updated')[0].data as Record<string, any>;
+    const f = forecastOf(of(bus, 'analytics.forecast.updated')[0].data);
     expect(f.model.name).toBe('ses');
     expect(f.forecast[0].mean).toBeGreaterThan(8);
     expect(f.forecast[0].mean).toBeLessThan(14);
@@ -185,13 +214,13 @@ describe('ml-forecasting on the fake bus', () => {
       buses.splice(buses.indexOf(first), 1);
 
       const second = await start({ store, minHistoryDays: 1 });
-      await second.publish('inventory.stock.level.changed', { productId: 'SKU-KURMA', locationId: 'WH-JKT', previousLevel: 800, newLevel: 790, quantityChanged: -10, movementType: 'sale' }, { tenantId: 'toko-1' });
+      await second.publish('inventory.stock.level.changed', movement('SKU-KURMA', 'WH-JKT', 800, 790, 'sale'), { tenantId: 'toko-1' });
       await settle(second);
-      const f = of(second, 'analytics.forecast.updated')[0].data as Record<string, any>;
+      const f = forecastOf(of(second, 'analytics.forecast.updated')[0].data);
       // the first host saw the 40 days before today; the second adds today's sale to them
       expect(f).toMatchObject({ historyDays: 40, soldToday: 10, currentLevel: 790 });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, 60_000); // two hosts and a SQLite file, each fitting on a worker: slow on a loaded machine
 });

@@ -67,3 +67,6 @@ export const emittedEventSchemas = {
   [EventTypes.requested]: requestedSchema,
   [EventTypes.deferred]: deferredSchema,
 };
+
+/** The payloads of the types above, as `publish` takes them (what the handlers' context is typed with). */
+export type EmittedPayloads = { [K in keyof typeof emittedEventSchemas]: z.input<(typeof emittedEventSchemas)[K]> };

@@ -1,18 +1,20 @@
-import { definePlugin, NonRetryableError, type HandlerContext, type HandlerDefinition, type StokEvent } from 'stokcerdas';
+import { definePlugin, NonRetryableError, type HandlerContext, type HandlerDefinition, type ServiceResolver, type StokEvent } from 'stokcerdas';
+import type { IndonesianCalendar } from 'stokcerdas/context';
+import { postSigned } from 'stokcerdas/webhooks';
 import { deferralQueues, nextTier, tierRoutingKey } from './deferral.ts';
 import {
   EXCHANGE,
   EventTypes,
   emittedEventSchemas,
   type Channel,
+  type EmittedPayloads,
   type Notification,
   type NotificationDeferred,
   type NotificationKind,
   type NotificationRequested,
 } from './events.ts';
-import { compose, type Recipient } from './messages.ts';
+import { compose, orderFactsOf, slaBreachSchema, stockAlertOf, type Recipient, type Topic } from './messages.ts';
 import { notificationsOptionsSchema, type NotificationsOptions } from './options.ts';
-import { postSigned } from 'stokcerdas/webhooks';
 import { NotificationsState } from './state.ts';
 
 /**
@@ -27,28 +29,29 @@ const QUEUE = 'notifications.high.priority';
 /** the webhook channel gets its own queue: a slow receiver must not hold up composing or deferring */
 const WEBHOOK_QUEUE = 'notifications.webhook';
 const SERVICE = 'notifications';
-const STOCK_KINDS = new Set<NotificationKind>(['stock-low', 'stock-out', 'reorder-suggested']);
 
-/** What the handlers need from the runtime's `calendar` service (IndonesianCalendar). */
-interface Calendar {
-  isBusinessHours(date: number, zone?: string): boolean;
-  nextBusinessOpen(date: number, zone?: string): { toISO(): string | null };
-  resolveZone(zone: string): string;
+declare module 'stokcerdas' {
+  interface ServiceTypes {
+    /** this host's dedupe window and counters (notifications) */
+    notifications: NotificationsState;
+  }
 }
 
-const optionsOf = (ctx: HandlerContext) => ctx.options as NotificationsOptions;
-const stateOf = (ctx: HandlerContext) => ctx.resolve<NotificationsState>(SERVICE);
+/** A handler's context: the plugin's options, and `publish` typed by the plugin's own events. */
+type Ctx = HandlerContext<NotificationsOptions, EmittedPayloads>;
 
-function calendarOf(ctx: { resolve<T>(name: string): T }, who: string): Calendar {
+const stateOf = (ctx: ServiceResolver) => ctx.resolve(SERVICE);
+
+function calendarOf(ctx: ServiceResolver, who: string): IndonesianCalendar {
   try {
-    return ctx.resolve<Calendar>('calendar');
+    return ctx.resolve('calendar');
   } catch (err) {
     // without business hours there is no telling now from later: retrying will not change that
     throw new NonRetryableError(`plugins/notifications: ${who} needs the "calendar" service (the Indonesian context provider)`, { cause: err });
   }
 }
 
-function recipientOf(o: NotificationsOptions, event: StokEvent, kind: NotificationKind, cal: Calendar): Recipient & { channels: Channel[] } {
+function recipientOf(o: NotificationsOptions, event: StokEvent, kind: NotificationKind, cal: IndonesianCalendar): Recipient & { channels: Channel[] } {
   const own = event.tenantid ? o.recipients[event.tenantid] : undefined;
   const zone = own?.timezone ?? o.timezone ?? event.context?.timezone ?? 'Asia/Jakarta';
   return {
@@ -59,7 +62,7 @@ function recipientOf(o: NotificationsOptions, event: StokEvent, kind: Notificati
   };
 }
 
-function send(n: Notification, channels: Channel[], ctx: HandlerContext, deferredUntil?: string): void {
+function send(n: Notification, channels: Channel[], ctx: Ctx, deferredUntil?: string): void {
   for (const channel of channels) {
     const message: NotificationRequested = { ...n, channel, ...(deferredUntil ? { deferredUntil } : {}) };
     ctx.publish(EventTypes.requested, message, { exchange: EXCHANGE, routingKey: channel, priority: n.urgent ? 9 : 5 });
@@ -68,8 +71,8 @@ function send(n: Notification, channels: Channel[], ctx: HandlerContext, deferre
 }
 
 /** Publishes the next hop towards `notBefore`, or sends the message when it is due. */
-function hold(n: Notification, channels: Channel[], notBefore: string, hop: number, ctx: HandlerContext): void {
-  const { deferral } = optionsOf(ctx);
+function hold(n: Notification, channels: Channel[], notBefore: string, hop: number, ctx: Ctx): void {
+  const { deferral } = ctx.options;
   // deferral switched off while messages were held: their hold queues are no longer declared
   const tier = deferral.enabled ? nextTier(deferral.tiersMs, Date.parse(notBefore) - ctx.clock.now()) : undefined;
   if (tier === undefined) {
@@ -82,14 +85,16 @@ function hold(n: Notification, channels: Channel[], notBefore: string, hop: numb
   stateOf(ctx).counters.hops++;
 }
 
-function notify(kind: NotificationKind, event: StokEvent<Record<string, unknown>>, ctx: HandlerContext): void {
-  const o = optionsOf(ctx);
+function notify(topic: Topic, event: StokEvent, ctx: Ctx): void {
+  const { kind } = topic;
+  const o = ctx.options;
   if (!o.kinds.includes(kind)) return;
   const state = stateOf(ctx);
-  if (STOCK_KINDS.has(kind)) {
-    const key = `${event.tenantid ?? ''}|${kind}|${String(event.data.productId)}|${String(event.data.locationId)}`;
+  if ('alert' in topic) {
+    const { productId, locationId } = topic.alert;
+    const key = `${event.tenantid ?? ''}|${kind}|${productId}|${locationId}`;
     if (state.isRepeat(key, event.id, Date.parse(event.time))) {
-      ctx.logger.debug({ kind, productId: event.data.productId }, 'repeated alert inside the dedupe window: dropped');
+      ctx.logger.debug({ kind, productId }, 'repeated alert inside the dedupe window: dropped');
       return;
     }
   }
@@ -97,23 +102,23 @@ function notify(kind: NotificationKind, event: StokEvent<Record<string, unknown>
   const r = recipientOf(o, event, kind, cal);
   const now = ctx.clock.now();
   const urgent = o.urgentKinds.includes(kind);
-  const n = compose(kind, event.data, event, r, urgent, now);
+  const n = compose(topic, event, r, urgent, now);
   state.counters.composed++;
   if (urgent || !o.deferral.enabled || cal.isBusinessHours(now, r.timezone)) return send(n, r.channels, ctx);
   state.counters.deferred++;
   hold(n, r.channels, cal.nextBusinessOpen(now, r.timezone).toISO()!, 1, ctx);
 }
 
-const STOCK_KIND: Record<string, NotificationKind> = {
+const STOCK_KIND = {
   'inventory.stock.low': 'stock-low',
   'inventory.stock.out': 'stock-out',
   'inventory.alert.reorder.suggested': 'reorder-suggested',
-};
-const ORDER_KIND: Record<string, NotificationKind> = {
+} as const;
+const ORDER_KIND = {
   'orders.order.paid': 'order-paid',
   'orders.order.shipped': 'order-shipped',
   'orders.order.cancelled': 'order-cancelled',
-};
+} as const;
 
 /** The webhook channel's deliverer: exists only when `webhook` is configured. */
 function webhookHandler(o: NotificationsOptions): HandlerDefinition {
@@ -123,7 +128,8 @@ function webhookHandler(o: NotificationsOptions): HandlerDefinition {
     timeoutMs: w.timeoutMs + 2000,
     // ~30 minutes of broker-held retries before the dead-letter queue (replayable with `stokcerdas dlq`)
     retry: { maxAttempts: 8, delayMs: 5000, multiplier: 3, maxDelayMs: 600_000 },
-    async handle(event: StokEvent<NotificationRequested>, ctx: HandlerContext) {
+    // a configured handler is not typed from its routing key: the payload is this plugin's own, checked by its schema
+    async handle(event: StokEvent<NotificationRequested>, ctx: ServiceResolver & Pick<HandlerContext, 'clock' | 'signal'>) {
       const state = stateOf(ctx);
       const outcome = await postSigned({
         url: w.url,
@@ -175,20 +181,27 @@ export default definePlugin({
   },
   handlers: {
     stock: {
-      subscribe: { exchange: 'inventory.events', routingKeys: Object.keys(STOCK_KIND), queue: QUEUE },
-      handle: (event: StokEvent<Record<string, unknown>>, ctx: HandlerContext) => notify(STOCK_KIND[event.type]!, event, ctx),
+      subscribe: { exchange: 'inventory.events', routingKeys: ['inventory.stock.low', 'inventory.stock.out', 'inventory.alert.reorder.suggested'], queue: QUEUE },
+      handle: (event, ctx) => notify({ kind: STOCK_KIND[event.type], alert: stockAlertOf(event.data) }, event, ctx),
     },
     orders: {
-      subscribe: { exchange: 'orders.events', routingKeys: Object.keys(ORDER_KIND), queue: QUEUE },
-      handle: (event: StokEvent<Record<string, unknown>>, ctx: HandlerContext) => notify(ORDER_KIND[event.type]!, event, ctx),
+      subscribe: { exchange: 'orders.events', routingKeys: ['orders.order.paid', 'orders.order.shipped', 'orders.order.cancelled'], queue: QUEUE },
+      handle: (event, ctx) => notify({ kind: ORDER_KIND[event.type], order: orderFactsOf(event.data) }, event, ctx),
     },
     sla: {
       subscribe: { exchange: 'indonesian.business.events', routingKeys: ['indonesian.business.sla.breached'], queue: QUEUE },
-      handle: (event: StokEvent<Record<string, unknown>>, ctx: HandlerContext) => notify('sla-breached', event, ctx),
+      handle(event, ctx) {
+        // another plugin's type, unknown to this one: checked here, and a payload that fails will not pass on retry
+        const breach = slaBreachSchema.safeParse(event.data);
+        if (!breach.success) {
+          throw new NonRetryableError(`sla.breached ${event.id} lacks what the message needs: ${breach.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+        }
+        notify({ kind: 'sla-breached', breach: breach.data }, event, ctx);
+      },
     },
     release: {
       subscribe: { exchange: EXCHANGE, routingKeys: [EventTypes.deferred], queue: QUEUE },
-      handle(event: StokEvent<NotificationDeferred>, ctx: HandlerContext) {
+      handle(event, ctx) {
         const d = event.data;
         hold(d.notification, d.channels, d.notBefore, d.hop + 1, ctx);
       },

@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import type { EventTypes as Payloads } from 'stokcerdas';
+import { z } from 'zod';
 import type { Notification, NotificationKind } from './events.ts';
 import { formatDateTime, formatDuration, formatRupiah, type Language } from './format.ts';
 
@@ -8,6 +10,7 @@ import { formatDateTime, formatDuration, formatRupiah, type Language } from './f
  * id and text (receivers dedupe on `notificationId`).
  */
 
+/** What a message says about a stock alert (read from the canonical alert by `stockAlertOf`). */
 export interface StockAlert {
   productId: string;
   productName?: string;
@@ -20,6 +23,7 @@ export interface StockAlert {
   unit?: string;
 }
 
+/** What a message says about an order (read from the canonical order events by `orderFactsOf`). */
 export interface OrderData {
   orderId: string;
   orderNumber?: string;
@@ -32,13 +36,70 @@ export interface OrderData {
   courier?: string;
 }
 
-export interface SlaBreach {
-  orderId: string;
-  sla: 'payment' | 'shipping';
-  deadline: string;
-  occurredAt: string;
-  lateByMs: number;
-  lateByBusinessDays: number;
+/**
+ * `indonesian.business.sla.breached`, as far as a message needs it. The business-rules plugin
+ * publishes it; this plugin does not import that one, so it checks the fields it reads itself.
+ */
+export const slaBreachSchema = z.object({
+  orderId: z.string(),
+  sla: z.enum(['payment', 'shipping']),
+  deadline: z.string(),
+  occurredAt: z.string(),
+  lateByMs: z.number(),
+  lateByBusinessDays: z.number().int(),
+});
+
+export type SlaBreach = z.output<typeof slaBreachSchema>;
+
+export type AlertPayload = Payloads['inventory.stock.low'] | Payloads['inventory.stock.out'] | Payloads['inventory.alert.reorder.suggested'];
+export type OrderPayload = Payloads['orders.order.paid'] | Payloads['orders.order.shipped'] | Payloads['orders.order.cancelled'];
+
+export function stockAlertOf(d: AlertPayload): StockAlert {
+  const { productData: p, locationData: l, stockLevel, alertData } = d;
+  return {
+    productId: p.id,
+    ...(p.name ? { productName: p.name } : {}),
+    ...(p.sku ? { sku: p.sku } : {}),
+    ...(p.unit ? { unit: p.unit } : {}),
+    locationId: l.id,
+    ...(l.name ? { locationName: l.name } : {}),
+    currentLevel: stockLevel.current,
+    ...(stockLevel.reorderPoint !== undefined ? { reorderPoint: stockLevel.reorderPoint } : {}),
+    ...(alertData?.suggestedQuantity !== undefined ? { suggestedQuantity: alertData.suggestedQuantity } : {}),
+  };
+}
+
+/**
+ * Order fields a producer may carry beside the schema's parts: a cancellation time, or what a
+ * version 1 (flat) payload had at its top and the upcaster kept there (`paidAt`, `shippedAt`,
+ * `courier`, `trackingNumber`).
+ */
+const carriedOrderFields = z.object({
+  paidAt: z.string().optional(),
+  shippedAt: z.string().optional(),
+  cancelledAt: z.string().optional(),
+  courier: z.string().optional(),
+  trackingNumber: z.string().optional(),
+});
+
+export function orderFactsOf(d: OrderPayload): OrderData {
+  const parsed = carriedOrderFields.safeParse(d);
+  const carried = parsed.success ? parsed.data : {};
+  const payment = 'paymentData' in d ? d.paymentData : undefined;
+  const fulfillment = 'fulfillmentData' in d ? d.fulfillmentData : undefined;
+  const totalAmount = d.orderData.totalAmount ?? payment?.amount;
+  const facts: OrderData = {
+    orderId: d.orderData.id,
+    orderNumber: d.orderData.orderNumber,
+    totalAmount,
+    paidAt: payment?.paidAt ?? carried.paidAt,
+    shippedAt: fulfillment?.shippedAt ?? carried.shippedAt,
+    cancelledAt: carried.cancelledAt,
+    reason: 'reason' in d ? d.reason : undefined,
+    trackingNumber: fulfillment?.trackingNumber ?? carried.trackingNumber,
+    courier: fulfillment?.carrier ?? carried.courier,
+  };
+  return facts;
 }
 
 export interface Source {
@@ -138,21 +199,27 @@ export function notificationId(sourceEventId: string, kind: NotificationKind): s
   return `ntf_${createHash('sha256').update(`${sourceEventId}|${kind}`).digest('hex').slice(0, 32)}`;
 }
 
-/** The notification for one source event; `data` is its payload, already checked by its schema. */
-export function compose(kind: NotificationKind, data: unknown, source: Source, r: Recipient, urgent: boolean, now: number): Notification {
+/** What a notification is about, by kind. */
+export type Topic =
+  | { kind: 'stock-low' | 'stock-out' | 'reorder-suggested'; alert: StockAlert }
+  | { kind: 'order-paid' | 'order-shipped' | 'order-cancelled'; order: OrderData }
+  | { kind: 'sla-breached'; breach: SlaBreach };
+
+/** The notification for one source event. */
+export function compose(topic: Topic, source: Source, r: Recipient, urgent: boolean, now: number): Notification {
+  const { kind } = topic;
   let text: Text;
   let subject: Notification['subject'];
-  if (kind === 'stock-low' || kind === 'stock-out' || kind === 'reorder-suggested') {
-    const d = data as StockAlert;
-    text = stockText(kind, d, formatDateTime(source.time, r.timezone, r.language), r.language);
+  if (topic.kind === 'sla-breached') {
+    text = slaText(topic.breach, r);
+    subject = { orderId: topic.breach.orderId };
+  } else if ('alert' in topic) {
+    const d = topic.alert;
+    text = stockText(topic.kind, d, formatDateTime(source.time, r.timezone, r.language), r.language);
     subject = { productId: d.productId, locationId: d.locationId };
-  } else if (kind === 'sla-breached') {
-    const d = data as SlaBreach;
-    text = slaText(d, r);
-    subject = { orderId: d.orderId };
   } else {
-    const d = data as OrderData;
-    text = orderText(kind, d, formatDateTime(happenedAt(kind, d, source), r.timezone, r.language), r.language);
+    const d = topic.order;
+    text = orderText(topic.kind, d, formatDateTime(happenedAt(topic.kind, d, source), r.timezone, r.language), r.language);
     subject = { orderId: d.orderId };
   }
   return {

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestBus, type TestBus } from 'stokcerdas/testing';
+import { requestedSchema } from './events.ts';
 import notifications from './index.ts';
 import type { NotificationsOptionsInput } from './options.ts';
 import { verify } from 'stokcerdas/webhooks';
@@ -26,8 +27,13 @@ async function start(options: NotificationsOptionsInput = {}, now = OPEN) {
   return bus;
 }
 
-const requested = (b: TestBus) => b.published.filter((e) => e.type === 'notifications.message.requested').map((e) => e.data as Record<string, unknown>);
-const low = (productId = 'SKU-1', locationId = 'GUDANG-1') => ({ productId, productName: 'Beras Rojolele 5 kg', locationId, locationName: 'Gudang Cikarang', currentLevel: 4, reorderPoint: 10 });
+const requested = (b: TestBus) => b.published.filter((e) => e.type === 'notifications.message.requested').map((e) => requestedSchema.parse(e.data));
+/** A stock alert in the canonical shape: 4 units left of a reorder point of 10, unless `current` says otherwise. */
+const low = (productId = 'SKU-1', locationId = 'GUDANG-1', current = 4) => ({
+  productData: { id: productId, name: 'Beras Rojolele 5 kg' },
+  locationData: { id: locationId, name: 'Gudang Cikarang' },
+  stockLevel: { current, reorderPoint: 10 },
+});
 
 /** What a delivery service bound to `routingKey` on notifications.direct would receive. */
 async function tap(b: TestBus, routingKey: string) {
@@ -63,10 +69,48 @@ describe('notifications on the fake bus', () => {
     expect(b.failed).toEqual([]);
   });
 
+  it('handles legacy flat (version 1) alerts and orders, upcast before the handler', async () => {
+    const b = await start({ channels: ['email'] });
+    await b.publish('inventory.stock.low', { productId: 'SKU-1', productName: 'Beras Rojolele 5 kg', locationId: 'GUDANG-1', currentLevel: 4, reorderPoint: 10 });
+    const shipped = { orderId: 'O-4', shippedAt: '2026-01-05T02:00:00Z', courier: 'SiCepat', trackingNumber: 'SC9' }; // version 1 plus the producer's own fields
+    await b.publish('orders.order.shipped', shipped);
+    await b.idle();
+    expect(requested(b).map((m) => m.body)).toEqual([
+      'Stok Beras Rojolele 5 kg di GUDANG-1 tinggal 4 unit, di bawah titik pesan ulang 10 (tercatat Senin, 5 Januari 2026 pukul 10.00 WIB).',
+      'Pesanan O-4 dikirim melalui SiCepat Senin, 5 Januari 2026 pukul 09.00 WIB. Nomor resi: SC9.',
+    ]);
+    expect(requested(b)[0]).toMatchObject({ subject: { productId: 'SKU-1', locationId: 'GUDANG-1' } });
+  });
+
+  it('writes a reorder suggestion with the quantity from alertData', async () => {
+    const b = await start();
+    await b.publish('inventory.alert.reorder.suggested', {
+      ...low(),
+      productData: { id: 'SKU-1', name: 'Beras Rojolele 5 kg', unit: 'karung' },
+      alertData: { severity: 'warning', suggestedQuantity: 40 },
+    });
+    await b.idle();
+    expect(requested(b)[0]).toMatchObject({
+      kind: 'reorder-suggested',
+      body: 'Disarankan memesan 40 karung Beras Rojolele 5 kg untuk Gudang Cikarang; stok saat ini 4 karung (Senin, 5 Januari 2026 pukul 10.00 WIB).',
+    });
+  });
+
+  it('dead-letters an sla.breached that lacks what the message needs, without retrying', async () => {
+    const b = await start();
+    await b.publish('indonesian.business.sla.breached', { orderId: 'O-8', sla: 'payment' });
+    await b.idle();
+    expect(requested(b)).toEqual([]);
+    expect(b.deadLettered).toEqual([expect.objectContaining({ headers: expect.objectContaining({ 'x-death-reason': 'non-retryable' }) })]);
+  });
+
   it('writes order amounts in rupiah, or in English when asked', async () => {
     const b = await start({ recipients: { 'toko-en': { language: 'en' } } });
-    await b.publish('orders.order.paid', { orderId: 'O-1', orderNumber: 'INV/2026/001', totalAmount: 1_250_000, paidAt: '2026-01-05T02:15:00Z' });
-    await b.publish('orders.order.paid', { orderId: 'O-2', totalAmount: 99_000 }, { tenantId: 'toko-en' });
+    await b.publish('orders.order.paid', {
+      orderData: { id: 'O-1', orderNumber: 'INV/2026/001', totalAmount: 1_250_000 },
+      paymentData: { method: 'qris', amount: 1_250_000, paidAt: '2026-01-05T02:15:00Z' },
+    });
+    await b.publish('orders.order.paid', { orderData: { id: 'O-2' }, paymentData: { amount: 99_000 } }, { tenantId: 'toko-en' });
     await b.idle();
     expect(requested(b).map((m) => m.body)).toEqual([
       'Pembayaran pesanan INV/2026/001 sebesar Rp1.250.000 diterima Senin, 5 Januari 2026 pukul 09.15 WIB.',
@@ -76,7 +120,7 @@ describe('notifications on the fake bus', () => {
 
   it("writes dates in the recipient's zone", async () => {
     const b = await start({ recipients: { 'toko-papua': { timezone: 'ID-PA' } } });
-    await b.publish('orders.order.shipped', { orderId: 'O-3', courier: 'JNE', trackingNumber: 'JNE123' }, { tenantId: 'toko-papua' });
+    await b.publish('orders.order.shipped', { orderData: { id: 'O-3' }, fulfillmentData: { status: 'shipped', carrier: 'JNE', trackingNumber: 'JNE123' } }, { tenantId: 'toko-papua' });
     await b.idle();
     expect(requested(b)[0]).toMatchObject({ timezone: 'Asia/Jayapura', body: 'Pesanan O-3 dikirim melalui JNE Senin, 5 Januari 2026 pukul 12.00 WIT. Nomor resi: JNE123.' });
   });
@@ -84,7 +128,7 @@ describe('notifications on the fake bus', () => {
   it('sends an urgent out-of-stock alert at once, even at night, with top priority', async () => {
     const b = await start({ channels: ['sms'] }, EVENING);
     const sms = await tap(b, 'sms');
-    await b.publish('inventory.stock.out', { ...low(), currentLevel: 0 });
+    await b.publish('inventory.stock.out', low('SKU-1', 'GUDANG-1', 0));
     await b.idle();
     expect(await sms()).toEqual([expect.objectContaining({ kind: 'stock-out', urgent: true, title: 'Stok habis: Beras Rojolele 5 kg' })]);
   });
@@ -107,7 +151,7 @@ describe('notifications on the fake bus', () => {
 
   it('holds over the weekend with a few broker hops and no host timer', async () => {
     const b = await start({}, '2026-01-09T10:30:00Z'); // Friday 17:30 WIB
-    await b.publish('orders.order.cancelled', { orderId: 'O-9', reason: 'stok kosong' });
+    await b.publish('orders.order.cancelled', { orderData: { id: 'O-9' }, reason: 'stok kosong' });
     await b.idle();
     await b.advance(63 * HOUR + 29 * 60_000);
     expect(requested(b)).toEqual([]);
@@ -127,12 +171,12 @@ describe('notifications on the fake bus', () => {
   it('drops repeated alerts for the same product within the window, not for another location', async () => {
     const b = await start({ dedupe: { windowMs: HOUR } });
     await b.publish('inventory.stock.low', low());
-    await b.publish('inventory.stock.low', { ...low(), currentLevel: 3 }, { time: Date.parse(OPEN) + 10 * 60_000 });
+    await b.publish('inventory.stock.low', low('SKU-1', 'GUDANG-1', 3), { time: Date.parse(OPEN) + 10 * 60_000 });
     await b.publish('inventory.stock.low', low('SKU-1', 'GUDANG-2'));
-    await b.publish('inventory.stock.out', { ...low(), currentLevel: 0 });
+    await b.publish('inventory.stock.out', low('SKU-1', 'GUDANG-1', 0));
     await b.publish('inventory.stock.low', low(), { time: Date.parse(OPEN) + HOUR });
     await b.idle();
-    expect(requested(b).map((m) => `${m.kind}@${(m.subject as { locationId: string }).locationId}`)).toEqual([
+    expect(requested(b).map((m) => `${m.kind}@${m.subject.locationId}`)).toEqual([
       'stock-low@GUDANG-1',
       'stock-low@GUDANG-2',
       'stock-out@GUDANG-1',
@@ -176,7 +220,7 @@ describe('notifications on the fake bus', () => {
     await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
     const b = await start({ channels: ['webhook'], webhook: { url, secret } });
-    await b.publish('inventory.stock.out', { ...low(), currentLevel: 0 });
+    await b.publish('inventory.stock.out', low('SKU-1', 'GUDANG-1', 0));
     await b.idle();
     await b.advance(5_000);
     expect(seen.map((s) => s.status)).toEqual([503, 200]);
@@ -190,7 +234,7 @@ describe('notifications on the fake bus', () => {
     await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
     const b = await start({ channels: ['webhook'], webhook: { url, secret: 'webhook-secret-0123456789' } });
-    await b.publish('inventory.stock.out', { ...low(), currentLevel: 0 });
+    await b.publish('inventory.stock.out', low('SKU-1', 'GUDANG-1', 0));
     await b.idle();
     expect(b.deadLettered).toEqual([
       expect.objectContaining({ queue: 'stokcerdas.notifications.webhook', headers: expect.objectContaining({ 'x-death-reason': 'non-retryable' }) }),

@@ -64,10 +64,13 @@ function localHour(dayUtcMidnight: number, tenant: DemoTenant, hour: number): nu
   return dayUtcMidnight + (hour - OFFSET_HOURS[tenant.timezone]!) * HOUR;
 }
 
-const location = (t: DemoTenant) => ({ locationId: `WH-${t.id}`, locationData: { province: t.province } });
+/** The shop's warehouse: its province picks the zone of every event. */
+const locationData = (t: DemoTenant) => ({ id: `WH-${t.id}`, name: t.name, province: t.province });
+const productData = (p: Product) => ({ id: p.id, name: p.name, category: p.category });
 
 /**
  * Four weeks of daily sales (one `sale` movement per product per day, at midday) before `day`.
+ * Every payload is in the canonical shape (`productData`, `locationData`, `orderData`, …).
  * Stock starts high, so the history itself raises no alerts.
  */
 export function history(day: string, seed = 7, days = 28): DemoEvent[] {
@@ -85,7 +88,12 @@ export function history(day: string, seed = 7, days = 28): DemoEvent[] {
           at: localHour(dayStart - d * DAY, tenant, 12),
           type: 'inventory.stock.level.changed',
           tenantId: tenant.id,
-          data: { productId: p.id, productName: p.name, category: p.category, ...location(tenant), previousLevel: level, newLevel: level - sold, quantityChanged: -sold, movementType: 'sale', tenantId: tenant.id },
+          data: {
+            productData: productData(p),
+            locationData: locationData(tenant),
+            stockMovement: { type: 'sale', quantity: -sold },
+            stockLevel: { previous: level, current: level - sold },
+          },
         });
         level -= sold;
       }
@@ -109,31 +117,56 @@ export function oneDay(day: string, seed = 11): DemoEvent[] {
         const chosen = products.filter(() => random() < 0.45);
         if (chosen.length === 0) continue;
         const orderId = `${tenant.id}-${orderNo++}`;
-        const items = chosen.map((p) => ({ productId: p.id, productName: p.name, category: p.category, quantity: 1 + Math.floor(random() * 3), unitPrice: p.price, halalCertificateNumber: p.halal }));
+        const items = chosen.map((p) => ({
+          productData: { ...productData(p), ...(p.halal ? { halalCertificateNumber: p.halal } : {}) },
+          quantity: 1 + Math.floor(random() * 3),
+          unitPrice: p.price,
+        }));
         const totalAmount = items.reduce((sum, it) => sum + it.quantity * it.unitPrice, 0);
-        const base = { orderId, customerId: `cust-${Math.floor(random() * 40)}`, channel: random() < 0.5 ? 'tokopedia' : 'shopee', items, totalAmount, currency: 'IDR', ...location(tenant), tenantId: tenant.id, orderedAt: new Date(at).toISOString() };
-        events.push({ at, type: 'orders.order.created', tenantId: tenant.id, data: base });
+        const orderData = {
+          id: orderId,
+          channel: random() < 0.5 ? 'tokopedia' : 'shopee',
+          items,
+          totalAmount,
+          currency: 'IDR',
+          orderedAt: new Date(at).toISOString(),
+        };
+        const base = { customerData: { id: `cust-${Math.floor(random() * 40)}` }, locationData: locationData(tenant) };
+        events.push({ at, type: 'orders.order.created', tenantId: tenant.id, data: { ...base, orderData: { ...orderData, status: 'created' } } });
         // some customers pay late (next morning): a payment SLA breach for business-rules
         const paidAt = at + (random() < 0.15 ? 40 * HOUR : (5 + Math.floor(random() * 40)) * 60_000);
-        const paid = { ...base, status: 'paid', paidAt: new Date(paidAt).toISOString() };
-        events.push({ at: paidAt, type: 'orders.order.paid', tenantId: tenant.id, data: paid });
+        const paymentData = { method: random() < 0.6 ? 'qris' : 'bank_transfer', amount: totalAmount, paidAt: new Date(paidAt).toISOString() };
+        events.push({ at: paidAt, type: 'orders.order.paid', tenantId: tenant.id, data: { ...base, orderData: { ...orderData, status: 'paid' }, paymentData } });
         const shippedAt = paidAt + (1 + Math.floor(random() * 5)) * HOUR;
-        events.push({ at: shippedAt, type: 'orders.order.shipped', tenantId: tenant.id, data: { ...paid, status: 'shipped', shippedAt: new Date(shippedAt).toISOString() } });
-        events.push({ at: shippedAt + 30 * 60_000, type: 'orders.order.completed', tenantId: tenant.id, data: { ...paid, status: 'completed' } });
+        events.push({
+          at: shippedAt,
+          type: 'orders.order.shipped',
+          tenantId: tenant.id,
+          // the payment rides along: the shipping SLA counts from it
+          data: { ...base, orderData: { ...orderData, status: 'shipped' }, paymentData, fulfillmentData: { status: 'shipped', carrier: 'JNE', shippedAt: new Date(shippedAt).toISOString() } },
+        });
+        events.push({ at: shippedAt + 30 * 60_000, type: 'orders.order.completed', tenantId: tenant.id, data: { ...base, orderData: { ...orderData, status: 'completed' } } });
         for (const item of items) {
-          const before = stock.get(item.productId)!;
+          const product = item.productData;
+          const before = stock.get(product.id)!;
           const after = Math.max(0, before - item.quantity);
-          stock.set(item.productId, after === 0 ? 40 : after); // restocked when it runs out
+          stock.set(product.id, after === 0 ? 40 : after); // restocked when it runs out
+          const where = locationData(tenant);
           events.push({
             at: at + 60_000,
             type: 'inventory.stock.level.changed',
             tenantId: tenant.id,
-            data: { productId: item.productId, productName: item.productName, category: item.category, ...location(tenant), previousLevel: before, newLevel: after, quantityChanged: after - before, movementType: 'sale', referenceId: orderId, reorderPoint: 10, tenantId: tenant.id },
+            data: {
+              productData: product,
+              locationData: where,
+              stockMovement: { type: 'sale', quantity: after - before, referenceId: orderId },
+              stockLevel: { previous: before, current: after, reorderPoint: 10 },
+            },
           });
           if (after === 0) {
-            events.push({ at: at + 90_000, type: 'inventory.stock.out', tenantId: tenant.id, data: { productId: item.productId, productName: item.productName, ...location(tenant), currentLevel: 0, reorderPoint: 10, tenantId: tenant.id } });
+            events.push({ at: at + 90_000, type: 'inventory.stock.out', tenantId: tenant.id, data: { productData: product, locationData: where, stockLevel: { current: 0, reorderPoint: 10 }, alertData: { severity: 'critical' } } });
           } else if (after <= 10 && before > 10) {
-            events.push({ at: at + 90_000, type: 'inventory.stock.low', tenantId: tenant.id, data: { productId: item.productId, productName: item.productName, ...location(tenant), currentLevel: after, reorderPoint: 10, tenantId: tenant.id } });
+            events.push({ at: at + 90_000, type: 'inventory.stock.low', tenantId: tenant.id, data: { productData: product, locationData: where, stockLevel: { current: after, reorderPoint: 10 }, alertData: { severity: 'warning' } } });
           }
         }
       }

@@ -18,6 +18,6 @@ export function resolveDlqName(prefix: string, name: string): string {
  * topology is what the hosts declare, so it is the list.
  */
 export function dlqNamesFromTopology(config: Pick<ResolvedConfig, 'broker'>, bindings: TopologyBinding[]): string[] {
-  const topology = buildTopology(bindings, { prefix: config.broker.prefix, queueType: config.broker.queueType });
+  const topology = buildTopology(bindings, { prefix: config.broker.prefix, queueType: config.broker.queueType, deliveryLimit: config.broker.deliveryLimit });
   return topology.queues.map((q) => q.name).filter((n) => n.endsWith('.dlq')).sort();
 }

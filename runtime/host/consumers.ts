@@ -25,7 +25,7 @@ export interface StartBindingsInput {
 export async function startBindings(input: StartBindingsInput): Promise<PausableConsumer[]> {
   const { config, transport } = input;
   const prefix = config.broker.prefix;
-  await transport.assertTopology(buildTopology(input.bindings, { prefix, queueType: config.broker.queueType, defaultRetry: config.retry, holdingQueues: input.holdingQueues }));
+  await transport.assertTopology(buildTopology(input.bindings, { prefix, queueType: config.broker.queueType, deliveryLimit: config.broker.deliveryLimit, defaultRetry: config.retry, holdingQueues: input.holdingQueues }));
 
   const byQueue = new Map<string, { handlers: HandlerBinding[]; prefetch: number; concurrency: number }>();
   for (const b of input.bindings) {

@@ -15,11 +15,14 @@ export interface Readiness {
    * operator chose non-strict, and a balancer must keep routing to the plugins that did start.
    */
   skippedPlugins: string[];
+  /** the broker node connected to (`host:port`) and how often the connection moved between nodes */
+  node?: string;
+  failovers?: number;
 }
 
 /** /readyz: broker connected and every binding consuming, and the host neither starting nor draining. */
 export function readinessOf(state: string, transport: Pick<Transport, 'status' | 'consumerStates'>, skipped: readonly SkippedPlugin[] = []): Readiness {
-  const connected = transport.status().connected;
+  const { connected, node, failovers } = transport.status();
   const states = transport.consumerStates?.() ?? [];
   const notConsuming = states.filter((s) => !s.consuming).map((s) => s.queue);
   let status: ReadinessStatus;
@@ -30,5 +33,8 @@ export function readinessOf(state: string, transport: Pick<Transport, 'status' |
   else if (!connected) status = 'disconnected';
   else if (notConsuming.length > 0) status = 'not-consuming';
   else status = 'ready';
-  return { ready: status === 'ready', status, connected, notConsuming, skippedPlugins: skipped.map((s) => s.plugin) };
+  const readiness: Readiness = { ready: status === 'ready', status, connected, notConsuming, skippedPlugins: skipped.map((s) => s.plugin) };
+  if (node !== undefined) readiness.node = node;
+  if (failovers !== undefined) readiness.failovers = failovers;
+  return readiness;
 }

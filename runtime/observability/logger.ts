@@ -1,7 +1,7 @@
 import pino, { type Logger } from 'pino';
 
 /** Field names whose values never reach a log line, wherever they appear. */
-const REDACT_PATHS = ['password', 'token', 'passphrase', 'key', 'url', '*.password', '*.token', '*.passphrase', '*.url', 'broker.url', 'config.broker.url', 'headers.authorization'];
+const REDACT_PATHS = ['password', 'token', 'passphrase', 'key', 'url', '*.password', '*.token', '*.passphrase', '*.url', 'broker.url', 'config.broker.url', 'urls', '*.urls', 'broker.urls', 'config.broker.urls', 'headers.authorization'];
 
 /**
  * pino JSON by default; pretty when stdout is a TTY (a person is watching). URLs are redacted as

@@ -94,6 +94,28 @@ export class Metrics {
           counted = Math.max(counted, now);
         },
       });
+      let moved = 0;
+      new Counter({
+        name: 'stokcerdas_broker_failovers_total',
+        help: 'Reconnects that landed on another broker node than the one before',
+        registers,
+        collect() {
+          const now = status().failovers ?? 0;
+          if (now > moved) this.inc(now - moved);
+          moved = Math.max(moved, now);
+        },
+      });
+      new Gauge({
+        name: 'stokcerdas_broker_node',
+        help: '1 for the broker node (host:port from broker.url / broker.urls) the transport is connected to',
+        labelNames: ['node'],
+        registers,
+        collect() {
+          this.reset();
+          const node = status().node;
+          if (node !== undefined) this.set({ node }, 1);
+        },
+      });
     }
     const workers = options.workers;
     if (workers) {

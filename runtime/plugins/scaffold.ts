@@ -2,35 +2,23 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ErrorCodes, StokcerdasError } from '../errors.ts';
 import { PLUGIN_NAME, pluginLabel } from './validate.ts';
+import type { PayloadFor } from '../events/event-types.ts';
 
 /**
  * `stokcerdas new-plugin <name>`: a plugin folder whose generated fake-bus test passes as it
  * stands, so a new author starts from green and changes one thing at a time.
  */
 
-/** The `inventory.stock.level.changed` payload the generated test publishes (the lead's schema accepts it). */
-export const scaffoldPayload = {
-  productId: 'SKU-1',
-  productName: 'Beras 5kg',
-  locationId: 'WH-JKT',
-  previousLevel: 20,
-  newLevel: 4,
-  quantityChanged: -16,
-  reorderPoint: 10,
-  tenantId: 't1',
-} as const;
+/** The `inventory.stock.level.changed` payload the generated test publishes: the canonical shape, stock at 4 of a reorder point of 10. */
+export const scaffoldPayload: PayloadFor<'inventory.stock.level.changed'> = {
+  productData: { id: 'SKU-1', name: 'Beras 5kg' },
+  locationData: { id: 'WH-JKT', province: 'ID-JK' },
+  stockMovement: { type: 'sale', quantity: -16 },
+  stockLevel: { previous: 20, current: 4, reorderPoint: 10 },
+};
 
 function pluginSource(name: string): string {
   return `import { definePlugin } from 'stokcerdas';
-
-/** The fields of \`inventory.stock.level.changed\` this plugin reads. */
-interface StockLevelChanged {
-  productId: string;
-  productName: string;
-  locationId: string;
-  newLevel: number;
-  reorderPoint: number;
-}
 
 export default definePlugin({
   name: '${name}',
@@ -40,16 +28,17 @@ export default definePlugin({
     lowStock: {
       // no exchange or queue: the runtime uses inventory.events and a queue of its own
       subscribe: { routingKeys: ['inventory.stock.level.changed'] },
-      async handle(event: { data: StockLevelChanged }, ctx) {
-        const stock = event.data;
-        if (stock.newLevel > stock.reorderPoint) return;
-        // sent only after this handler succeeds (outbox), with this event's ids carried over
+      // \`event.data\` is typed from the routing key: productData, locationData, stockMovement, stockLevel
+      async handle(event, ctx) {
+        const { productData, locationData, stockLevel } = event.data;
+        if (stockLevel.reorderPoint === undefined || stockLevel.current > stockLevel.reorderPoint) return;
+        // checked against the inventory.stock.low schema at compile time; sent only after this
+        // handler succeeds (outbox), with this event's ids carried over
         ctx.publish('inventory.stock.low', {
-          productId: stock.productId,
-          productName: stock.productName,
-          locationId: stock.locationId,
-          currentLevel: stock.newLevel,
-          reorderPoint: stock.reorderPoint,
+          productData,
+          locationData,
+          stockLevel: { current: stockLevel.current, reorderPoint: stockLevel.reorderPoint },
+          alertData: { severity: stockLevel.current === 0 ? 'critical' : 'warning' },
         });
       },
     },
@@ -75,13 +64,18 @@ describe('${name}', () => {
     await bus.publish('inventory.stock.level.changed', lowStock);
     await bus.idle();
     expect(bus.consumed).toHaveLength(1);
-    expect(bus.published.map((e) => e.type)).toContain('inventory.stock.low');
+    const alert = bus.published.find((e) => e.type === 'inventory.stock.low');
+    expect(alert?.data).toMatchObject({ productData: { id: 'SKU-1' }, stockLevel: { current: 4, reorderPoint: 10 } });
     await bus.close();
   });
 
   it('stays quiet while stock is above the reorder point', async () => {
     const bus = await createTestBus({ plugins: [plugin] });
-    await bus.publish('inventory.stock.level.changed', { ...lowStock, newLevel: 15, quantityChanged: -5 });
+    await bus.publish('inventory.stock.level.changed', {
+      ...lowStock,
+      stockMovement: { type: 'sale', quantity: -5 },
+      stockLevel: { previous: 20, current: 15, reorderPoint: 10 },
+    });
     await bus.idle();
     expect(bus.consumed).toHaveLength(1);
     expect(bus.published.map((e) => e.type)).not.toContain('inventory.stock.low');

@@ -24,6 +24,21 @@ export interface TopologyOptions {
   defaultRetry?: TopologyBinding['retry'];
   /** queues plugins publish into without consuming (broker-held delays), unprefixed */
   holdingQueues?: HoldingQueue[];
+  /** quorum work queues: x-delivery-limit (default 20) */
+  deliveryLimit?: number;
+}
+
+/**
+ * Quorum queues dead-letter at most once unless told otherwise: a dead letter whose target is
+ * down or unroutable would be dropped. at-least-once holds it until the target confirms it, and
+ * RabbitMQ only honours it with reject-publish overflow (else it falls back to at-most-once).
+ */
+function atLeastOnce(spec: QueueSpec): QueueSpec {
+  if (spec.type === 'quorum' && spec.deadLetterExchange !== undefined) {
+    spec.deadLetterStrategy = 'at-least-once';
+    spec.overflow = 'reject-publish';
+  }
+  return spec;
 }
 
 /** A plugin's queue with no consumer (`configure()` → `queues`): names unprefixed, no DLQ (nothing rejects). */
@@ -59,7 +74,10 @@ export function buildTopology(bindings: TopologyBinding[], options: TopologyOpti
     // a message that expires here (its TTL, default 30 min) or is rejected lands in the DLQ: never silently dropped
     const spec: QueueSpec = { name, type: queueType, deadLetterExchange: dlx, deadLetterRoutingKey: name };
     if (queueType === 'classic' && priorityQueues.has(unprefixed)) spec.maxPriority = 9;
-    queues.set(name, spec);
+    // the pipeline dead-letters what reaches a handler; this catches what never does (a message
+    // that kills its consumer each time). Not on DLQs: `dlq show` requeues, and that would count
+    if (queueType === 'quorum') spec.deliveryLimit = options.deliveryLimit ?? 20;
+    queues.set(name, atLeastOnce(spec));
     const dlq = dlqName(name);
     queues.set(dlq, { name: dlq, type: queueType });
     topologyBindings.set(`${dlx}|${dlq}|${name}`, { exchange: dlx, queue: dlq, routingKey: name });
@@ -84,7 +102,7 @@ export function buildTopology(bindings: TopologyBinding[], options: TopologyOpti
     for (const delay of delays) {
       if (delay <= 0) continue;
       const name = retryQueueName(queue, delay);
-      queues.set(name, { name, type: queueType, messageTtl: delay, deadLetterExchange: '', deadLetterRoutingKey: queue });
+      queues.set(name, atLeastOnce({ name, type: queueType, messageTtl: delay, deadLetterExchange: '', deadLetterRoutingKey: queue }));
     }
   }
 
@@ -104,7 +122,7 @@ export function buildTopology(bindings: TopologyBinding[], options: TopologyOpti
       spec.deadLetterExchange = exchangeOf(h.deadLetter.exchange);
       if (h.deadLetter.routingKey !== undefined) spec.deadLetterRoutingKey = h.deadLetter.routingKey;
     }
-    queues.set(name, spec);
+    queues.set(name, atLeastOnce(spec));
     for (const b of h.bindings ?? []) {
       const exchange = exchangeOf(b.exchange);
       topologyBindings.set(`${exchange}|${name}|${b.routingKey}`, { exchange, queue: name, routingKey: b.routingKey });

@@ -23,6 +23,12 @@ export interface QueueSpec {
   deadLetterRoutingKey?: string;
   /** x-max-priority (classic queues only) */
   maxPriority?: number;
+  /** x-dead-letter-strategy (quorum queues): at-least-once keeps a dead letter until its target confirms it */
+  deadLetterStrategy?: 'at-least-once' | 'at-most-once';
+  /** x-overflow; at-least-once dead-lettering needs reject-publish */
+  overflow?: 'reject-publish' | 'drop-head';
+  /** x-delivery-limit (quorum queues): deliveries before the broker dead-letters a message itself */
+  deliveryLimit?: number;
 }
 
 export interface BindingSpec {
@@ -105,6 +111,10 @@ export interface TransportStatus {
   connected: boolean;
   reconnects: number;
   bufferedPublishes: number;
+  /** the broker node connected to (`host:port`); absent while disconnected or on the memory transport */
+  node?: string;
+  /** how often the connection moved to another node than the one before */
+  failovers?: number;
 }
 
 export interface Transport {

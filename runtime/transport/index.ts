@@ -12,14 +12,23 @@ export type * from './contract.ts';
 export function selectTransportKind(config: Pick<ResolvedConfig, 'transport' | 'broker'>): 'memory' | 'amqp' {
   if (config.transport === 'memory') return 'memory';
   if (config.transport === 'amqp') return 'amqp';
-  return config.broker.url ? 'amqp' : 'memory';
+  return config.broker.url || config.broker.urls ? 'amqp' : 'memory';
+}
+
+/** The nodes to try, in order: `broker.url` (the one-node form) first, then `broker.urls`, each once. */
+export function brokerUrls(broker: Pick<ResolvedConfig['broker'], 'url' | 'urls'>): string[] {
+  const all = [...(broker.url ? [broker.url] : []), ...(broker.urls ?? [])];
+  const urls = [...new Set(all)];
+  return urls.length > 0 ? urls : [localBrokerUrl];
 }
 
 export function createTransport(config: ResolvedConfig, deps: { clock: Clock; logger: Logger; hostName: string }): Transport {
   if (selectTransportKind(config) === 'memory') return createMemoryTransport({ clock: deps.clock });
   const { broker } = config;
+  const urls = brokerUrls(broker);
   return createAmqpTransport({
-    url: broker.url ?? localBrokerUrl,
+    url: urls[0]!,
+    urls,
     connectionName: broker.connectionName ?? `stokcerdas@${deps.hostName}`,
     heartbeatSec: broker.heartbeatSec,
     tls: broker.tls,

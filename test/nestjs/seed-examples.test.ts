@@ -15,6 +15,8 @@ import { EventBusService, LowStockAlertEvent, MessageBrokerService } from 'stokc
 import notifications from '../../plugins/notifications/index.ts';
 import mlForecasting from '../../plugins/ml-forecasting/index.ts';
 import { silentLogger } from '../../runtime/observability/logger.ts';
+import type { DemandStore } from '../../plugins/ml-forecasting/store/index.ts';
+import { localDate } from '../../plugins/ml-forecasting/observations.ts';
 import { AppModule } from '../../examples/nestjs/app.module.ts';
 import { InventoryService } from '../../examples/nestjs/inventory.service.ts';
 import { SomeService } from '../../examples/nestjs/some.service.ts';
@@ -116,6 +118,12 @@ describe('the seed examples on StokcerdasModule', () => {
     expect(movement.context.geographicContext).toMatchObject({ timeZone: 'WITA', province: 'ID-BA' });
     await waitFor(() => host.stats().subscriptions.find((s) => s.handler === 'ml-forecasting/movements')!.succeeded >= 1, 10_000, 'movements handled');
     expect(host.stats().subscriptions.find((s) => s.handler === 'ml-forecasting/movements')).toMatchObject({ failed: 0, deadLettered: 0 });
+    // the forecast series of the product at the location: today's demand 5 (the sale), level 95
+    const store = host.resolve<DemandStore>('mlForecastingStore');
+    const today = localDate(Date.now(), 'Asia/Makassar');
+    const series = await store.snapshot({ tenantId: 'tenant-123', productId: 'PROD-001', locationId: 'LOC-001' }, today, 7);
+    expect(series).toMatchObject({ level: { value: 95 } });
+    expect(series!.values.at(-1)).toBe(5);
 
     const broker = app.get(MessageBrokerService);
     const stats = broker.getMessageHandlerStats();
@@ -154,6 +162,7 @@ describe('the seed examples on StokcerdasModule', () => {
     const hook = hooks.find((h) => h.body.source?.eventId === event.eventId)!;
     expect(hook.valid).toBe(true);
     expect(hook.body).toMatchObject({ channel: 'webhook', kind: 'stock-low', tenantId: 'tenant-123', source: { type: 'inventory.stock.low', eventId: event.eventId } });
+    expect(hook.body).toMatchObject({ title: expect.stringContaining('Minyak Goreng 2 L'), subject: { productId: 'PROD-001', locationId: 'LOC-001' } });
     const seen = consumed.find((c) => c.handler === 'notifications/stock' && c.event.id === event.eventId)!;
     expect(seen.event).toMatchObject({ tenantid: 'tenant-123', correlationid: 'correlation-alert', time: event.timestamp.toISOString(), data: { productData, locationData } });
   });

@@ -21,7 +21,13 @@ afterAll(async () => {
   for (const p of prefixes) await deleteByPrefix(url, p);
 });
 
-const stock = (i: number) => ({ productId: `SKU-${i}`, locationId: 'WH', previousLevel: 10, newLevel: 9, quantityChanged: -1, tenantId: 't1' });
+const stock = (i: number) => ({
+  productData: { id: `SKU-${i}` },
+  locationData: { id: 'WH' },
+  stockMovement: { type: 'sale' as const, quantity: -1 },
+  stockLevel: { previous: 10, current: 9 },
+  tenantId: 't1',
+});
 
 /** A host whose handler counts runs per event id; publishes `total` events through it with a window. */
 async function countingHost(prefix: string) {
@@ -137,7 +143,7 @@ describe('the host under broker faults (real broker, runs alone)', () => {
         const kinds = [
           'not json at all {',
           JSON.stringify({ specversion: '0.3', id: `g${i}`, source: 's', type: 'inventory.stock.level.changed', data: stock(i) }),
-          JSON.stringify({ specversion: '1.0', id: `g${i}`, source: 's', type: 'inventory.stock.level.changed', data: { productId: 42 } }),
+          JSON.stringify({ specversion: '1.0', id: `g${i}`, source: 's', type: 'inventory.stock.level.changed', data: { productData: { id: 42 } } }),
           JSON.stringify([1, 2, 3]),
         ];
         return Buffer.from(kinds[i % kinds.length]!);

@@ -80,7 +80,12 @@ describe('scale-out: two host processes on one queue (real broker, shared Redis 
     const ids: string[] = [];
     for (let i = 0; i < TOTAL; i += 250) {
       const window = Array.from({ length: Math.min(250, TOTAL - i) }, (_, k) =>
-        publisher.publish('inventory.stock.level.changed', { productId: `SKU-${i + k}`, locationId: 'WH-1', previousLevel: 10, newLevel: 5, quantityChanged: -5 }),
+        publisher.publish('inventory.stock.level.changed', {
+          productData: { id: `SKU-${i + k}` },
+          locationData: { id: 'WH-1' },
+          stockMovement: { type: 'sale', quantity: -5 },
+          stockLevel: { previous: 10, current: 5 },
+        }),
       );
       for (const e of await Promise.all(window)) ids.push(e.id);
     }
@@ -119,7 +124,7 @@ describe('scale-out: two host processes on one queue (real broker, shared Redis 
     const victims = Object.entries(handledBy).filter(([, h]) => h === 'victim').map(([id]) => id).slice(0, 100);
     expect(victims).toHaveLength(100);
     await Promise.all(
-      victims.map((id) => publisher.publish('inventory.stock.level.changed', { productId: 'again', locationId: 'WH-1', previousLevel: 1, newLevel: 0, quantityChanged: -1 }, { id })),
+      victims.map((id) => publisher.publish('inventory.stock.level.changed', { productData: { id: 'again' }, locationData: { id: 'WH-1' }, stockMovement: { type: 'sale', quantity: -1 }, stockLevel: { previous: 1, current: 0 } }, { id })),
     );
     await waitFor(
       async () => (await request(survivor.port, 'GET', '/stats')).json<{ subscriptions: Array<{ deduplicated: number }> }>().subscriptions[0]!.deduplicated === suppressed + 100,

@@ -5,7 +5,7 @@ import { ErrorCodes, StokcerdasError, isStokcerdasError } from '../../errors.ts'
 import type {
   Consumer, ConsumeOptions, DeliveryCallback, DeliveryHandler, OutgoingMessage, QueueInfo, TopologySpec, Transport, TransportStatus,
 } from '../contract.ts';
-import { type AmqpTransportOptions, backoffDelayMs, redactUrl, socketOptions } from './connection-options.ts';
+import { type AmqpTransportOptions, backoffDelayMs, nodeOf, redactUrl, socketOptions } from './connection-options.ts';
 import { ConsumerRegistration } from './consumer.ts';
 import { transportClosed } from './broker-errors.ts';
 import { Publisher } from './confirm-publisher.ts';
@@ -23,6 +23,11 @@ export class AmqpTransport implements Transport {
   private connectedOnce = false;
   private reconnects = 0;
   private attempt = 0;
+  /** the node of the live connection, and of the one before it (to count moves) */
+  private node: string | undefined;
+  private lastNode: string | undefined;
+  private failovers = 0;
+  private readonly urls: string[];
   private lastError: unknown;
   private closed = false;
   private setupChain: Promise<void> = Promise.resolve();
@@ -36,6 +41,7 @@ export class AmqpTransport implements Transport {
 
   constructor(private readonly options: AmqpTransportOptions) {
     this.logger = options.logger?.child({ component: 'transport.amqp' });
+    this.urls = options.urls && options.urls.length > 0 ? [...options.urls] : [options.url];
     this.publisher = new Publisher({
       bufferSize: options.publishBufferSize,
       registry: this.registry,
@@ -55,9 +61,9 @@ export class AmqpTransport implements Transport {
       const cause = this.lastError instanceof Error ? this.lastError.message : String(this.lastError ?? 'no answer');
       throw new StokcerdasError(
         ErrorCodes.TRANSPORT_CLOSED,
-        `could not connect to RabbitMQ at ${redactUrl(this.options.url)} within ${timeoutMs} ms (last error: ${cause}). ` +
-          `Check broker.url / RABBITMQ_URL and that the broker runs; retries continue until close().`,
-        { url: redactUrl(this.options.url) },
+        `could not connect to RabbitMQ at ${this.urls.map(redactUrl).join(', ')} within ${timeoutMs} ms (last error: ${cause}). ` +
+          `Check broker.url / broker.urls (RABBITMQ_URL / RABBITMQ_URLS) and that the broker runs; retries continue until close().`,
+        { urls: this.urls.map(redactUrl) },
         { cause: this.lastError },
       );
     }
@@ -128,7 +134,14 @@ export class AmqpTransport implements Transport {
   }
 
   status(): TransportStatus {
-    return { connected: this.connection !== undefined, reconnects: this.reconnects, bufferedPublishes: this.publisher.bufferedPublishes };
+    const status: TransportStatus = {
+      connected: this.connection !== undefined,
+      reconnects: this.reconnects,
+      bufferedPublishes: this.publisher.bufferedPublishes,
+      failovers: this.failovers,
+    };
+    if (this.connection && this.node) status.node = this.node;
+    return status;
   }
 
   /** Called on every connect / disconnect (for /readyz); returns the unsubscribe function. */
@@ -158,8 +171,10 @@ export class AmqpTransport implements Transport {
   }
 
   private startManager(): void {
-    const { url, reconnect } = this.options;
-    const manager = amqpManager.connect([url], {
+    const { reconnect } = this.options;
+    const urls = this.urls;
+    // amqp-connection-manager walks the list round-robin: after losing node i it tries i+1 first
+    const manager = amqpManager.connect(urls, {
       heartbeatIntervalInSeconds: this.options.heartbeatSec ?? 30,
       reconnectTimeInSeconds: reconnect.initialDelayMs / 1000,
       connectionOptions: socketOptions(this.options) as never,
@@ -167,18 +182,19 @@ export class AmqpTransport implements Transport {
     this.manager = manager;
     // amqp-connection-manager waits a fixed reconnectTimeInSeconds, read right after it emits
     // 'disconnect' / 'connectFailed': setting it there gives capped exponential backoff
+    // the exponent grows per round over the nodes, not per node: the next node is tried soon
     const backoff = () => {
-      manager.reconnectTimeInSeconds = backoffDelayMs(this.attempt++, reconnect) / 1000;
+      manager.reconnectTimeInSeconds = backoffDelayMs(Math.floor(this.attempt++ / urls.length), reconnect) / 1000;
     };
-    manager.on('connect', ({ connection }) => this.onConnect(connection as unknown as ChannelModel));
+    manager.on('connect', ({ connection, url }) => this.onConnect(connection as unknown as ChannelModel, nodeOf(url)));
     manager.on('disconnect', ({ err }) => {
       backoff();
       this.onDisconnect(err);
     });
-    manager.on('connectFailed', ({ err }) => {
+    manager.on('connectFailed', ({ err, url }) => {
       backoff();
       this.lastError = err;
-      this.logger?.warn({ url: redactUrl(url), err: err?.message, retryInMs: manager.reconnectTimeInSeconds * 1000 }, 'amqp connect failed');
+      this.logger?.warn({ node: nodeOf(url), err: err?.message, retryInMs: manager.reconnectTimeInSeconds * 1000 }, 'amqp connect failed');
     });
     manager.on('blocked', ({ reason }) => this.logger?.warn({ reason }, 'broker blocked the connection (resource alarm): publishes wait'));
     manager.on('unblocked', () => this.logger?.info('broker unblocked the connection'));
@@ -189,10 +205,10 @@ export class AmqpTransport implements Transport {
     });
   }
 
-  private onConnect(connection: ChannelModel): void {
+  private onConnect(connection: ChannelModel, node: string): void {
     this.attempt = 0;
     this.setupChain = this.setupChain
-      .then(() => this.setUp(connection))
+      .then(() => this.setUp(connection, node))
       .catch((err: unknown) => {
         this.lastError = err;
         this.logger?.error({ err }, 'amqp set-up after connect failed; forcing a reconnect');
@@ -201,7 +217,7 @@ export class AmqpTransport implements Transport {
   }
 
   /** After every (re)connect: topology, then the publisher, then every desired consumer. */
-  private async setUp(connection: ChannelModel): Promise<void> {
+  private async setUp(connection: ChannelModel, node: string): Promise<void> {
     if (this.closed || this.manager?.connection !== connection) return;
     if (!this.registry.isEmpty) {
       await declareTopology(connection, this.registry.snapshot(), this.registry).catch((err: unknown) => {
@@ -220,15 +236,19 @@ export class AmqpTransport implements Transport {
     );
     if (this.manager?.connection !== connection) return;
     if (this.connectedOnce) this.reconnects++;
+    if (this.lastNode !== undefined && this.lastNode !== node) this.failovers++;
     this.connectedOnce = true;
     this.connection = connection;
-    this.logger?.info({ url: redactUrl(this.options.url), reconnects: this.reconnects }, 'amqp connected');
+    this.node = node;
+    this.lastNode = node;
+    this.logger?.info({ node, reconnects: this.reconnects, failovers: this.failovers }, 'amqp connected');
     for (const w of this.readyWaiters.splice(0)) w();
     this.emitStatus();
   }
 
   private onDisconnect(err: unknown): void {
     this.lastError = err;
+    this.node = undefined;
     const wasConnected = this.connection !== undefined;
     this.connection = undefined;
     this.publisher.detach();

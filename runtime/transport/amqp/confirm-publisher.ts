@@ -5,7 +5,7 @@ import type { OutgoingMessage } from '../contract.ts';
 import { NOT_FOUND, notFoundTarget, replyCode, transportClosed, unknownExchange } from './broker-errors.ts';
 import { toPublishOptions } from './properties.ts';
 import { Unconfirmed } from './unconfirmed.ts';
-import type { TopologyRegistry } from './topology.ts';
+import { closeQuietly, type TopologyRegistry } from './topology.ts';
 
 interface Pending {
   message: OutgoingMessage;
@@ -13,6 +13,8 @@ interface Pending {
   reject(err: unknown): void;
   /** the channel it was sent on and awaits a confirm from; unset once confirmed or failed over */
   awaiting?: ChannelState;
+  /** how often the broker nacked it so far */
+  nacks?: number;
 }
 
 interface ChannelState {
@@ -20,8 +22,15 @@ interface ChannelState {
   connection: ChannelModel;
   /** the error the broker closed the channel with (set before amqplib fails the unconfirmed) */
   error?: unknown;
+  /** nacks since the last ack on this channel */
+  nackRun: number;
   pending: Unconfirmed<ChannelState, Pending>;
 }
+
+/** Nacks in a row (no ack between) after which the channel is taken for dead and reopened. */
+const NACK_RUN_DEAD_CHANNEL = 3;
+/** A message nacked this often is refused to the caller (PUBLISH_FAILED) instead of sent again. */
+const MAX_NACK_RESENDS = 10;
 
 export interface PublisherDeps {
   bufferSize: number;
@@ -65,7 +74,7 @@ export class Publisher {
       await channel.close().catch(() => {});
       return;
     }
-    const state = { channel, connection } as ChannelState;
+    const state = { channel, connection, nackRun: 0 } as ChannelState;
     state.pending = new Unconfirmed(state);
     channel.on('error', (err: unknown) => {
       state.error = err;
@@ -198,6 +207,7 @@ export class Publisher {
         this.inflight--;
         if (!err) {
           this.reopenFailures = 0;
+          state.nackRun = 0;
           p.resolve();
         } else {
           this.onFailed(p, state, err);
@@ -215,6 +225,7 @@ export class Publisher {
 
   private onFailed(p: Pending, state: ChannelState, err: unknown): void {
     if (err instanceof Error && err.message === 'message nacked') {
+      if (this.resendNacked(p, state)) return;
       p.reject(
         new StokcerdasError(
           ErrorCodes.PUBLISH_FAILED,
@@ -236,6 +247,30 @@ export class Publisher {
     // the channel died under it (connection lost, or another message's 404): the broker may or
     // may not have routed it, so it is sent again (at least once; the dedupe store absorbs the copy)
     this.hold(p);
+  }
+
+  /**
+   * A nack says the broker did not store the message, so sending it again is safe. On RabbitMQ
+   * 3.10 a confirm channel whose quorum-queue leader was lost can nack everything for many seconds
+   * while a new channel on the same connection is acked: after a run of nacks with no ack between,
+   * the channel is closed and reopened, and the nacked messages go out on the new one.
+   */
+  private resendNacked(p: Pending, state: ChannelState): boolean {
+    p.nacks = (p.nacks ?? 0) + 1;
+    if (this.closed || p.nacks > MAX_NACK_RESENDS) return false;
+    if (this.state === state && ++state.nackRun >= NACK_RUN_DEAD_CHANNEL) {
+      if (state.nackRun === NACK_RUN_DEAD_CHANNEL) {
+        this.deps.logger?.warn({ nacks: state.nackRun }, 'the broker nacked a run of publishes: reopening the publisher channel');
+        // an error makes the close handler reopen the channel on the same connection
+        state.error = new Error(`${NACK_RUN_DEAD_CHANNEL} nacks in a row`);
+        closeQuietly(state.channel);
+      }
+      this.hold(p); // sent on the new channel
+      return true;
+    }
+    // a lone nack, or one from a channel already replaced: out again on the current channel
+    this.dispatch(p);
+    return true;
   }
 
   /** Keep it for the next channel, unless the transport is closing (close() drained the buffer). */

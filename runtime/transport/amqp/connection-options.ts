@@ -19,6 +19,11 @@ export interface AmqpTlsOptions {
 export interface AmqpTransportOptions {
   /** amqp:// or amqps:// (vhost in the path, credentials in the user info) */
   url: string;
+  /**
+   * Nodes of one cluster, tried in turn: on connection loss the transport moves to the next one.
+   * When set, `url` is only the first of them for messages.
+   */
+  urls?: string[];
   /** shown by `rabbitmqctl list_connections client_properties` and the management UI */
   connectionName?: string;
   /** default 30 */
@@ -51,6 +56,17 @@ export function redactUrl(url: string): string {
     return u.toString();
   } catch {
     return url.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@');
+  }
+}
+
+/** `host:port` of a node URL (what /readyz, /stats and the metrics call the node: no credentials). */
+export function nodeOf(url: unknown): string {
+  const raw = typeof url === 'string' ? url : typeof url === 'object' && url !== null && 'url' in url ? String(url.url) : '';
+  try {
+    const u = new URL(raw);
+    return `${u.hostname}:${u.port || (u.protocol === 'amqps:' ? '5671' : '5672')}`;
+  } catch {
+    return redactUrl(raw);
   }
 }
 

@@ -49,5 +49,8 @@ export function queueArguments(q: QueueSpec): Record<string, unknown> {
   if (q.deadLetterExchange !== undefined) args['x-dead-letter-exchange'] = q.deadLetterExchange;
   if (q.deadLetterRoutingKey !== undefined) args['x-dead-letter-routing-key'] = q.deadLetterRoutingKey;
   if (q.maxPriority !== undefined) args['x-max-priority'] = q.maxPriority;
+  if (q.deadLetterStrategy !== undefined) args['x-dead-letter-strategy'] = q.deadLetterStrategy;
+  if (q.overflow !== undefined) args['x-overflow'] = q.overflow;
+  if (q.deliveryLimit !== undefined) args['x-delivery-limit'] = q.deliveryLimit;
   return args;
 }

@@ -60,11 +60,11 @@ describe('Redis dedupe store', () => {
     };
     try {
       const [a, b] = [await start(), await start()];
-      await a.publish('orders.order.paid', { orderId: 'O-1' }, { id: 'same-event-id' });
+      await a.publish('orders.order.paid', { orderData: { id: 'O-1' } }, { id: 'same-event-id' });
       await new Promise((r) => setTimeout(r, 200));
       expect(runs).toEqual(['same-event-id']);
       // the same event again (a redelivery after a crash would look like this), on the other host
-      await b.publish('orders.order.paid', { orderId: 'O-1' }, { id: 'same-event-id' });
+      await b.publish('orders.order.paid', { orderData: { id: 'O-1' } }, { id: 'same-event-id' });
       await new Promise((r) => setTimeout(r, 200));
       expect(runs).toEqual(['same-event-id']);
       expect(b.stats().subscriptions[0]).toMatchObject({ deduplicated: 1 });

@@ -13,7 +13,12 @@ const ROOT = resolve(import.meta.dirname, '../../..');
 const PLUGINS = join(ROOT, 'test/fixtures/dlq-plugins');
 const prefix = uniquePrefix('dlq');
 const dlq = `${prefix}.recorder.stock.dlq`;
-const stock = (n: number) => ({ productId: `SKU-${n}`, locationId: 'WH-1', previousLevel: 10, newLevel: 3, quantityChanged: -7 });
+const stock = (n: number) => ({
+  productData: { id: `SKU-${n}` },
+  locationData: { id: 'WH-1' },
+  stockMovement: { type: 'sale' as const, quantity: -7 },
+  stockLevel: { previous: 10, current: 3 },
+});
 
 let url: string;
 let host: Host;

@@ -13,7 +13,14 @@ afterAll(async () => {
   for (const p of prefixes) await deleteByPrefix(url, p);
 });
 
-const stock = (productId: string) => ({ productId, locationId: 'WH-JKT', previousLevel: 9, newLevel: 4, quantityChanged: -5, tenantId: 't1' });
+/** `inventory.stock.level.changed` in the canonical shape; the tenant travels in the payload's seed-style `tenantId` */
+const stock = (productId: string) => ({
+  productData: { id: productId },
+  locationData: { id: 'WH-JKT' },
+  stockMovement: { type: 'sale' as const, quantity: -5 },
+  stockLevel: { previous: 9, current: 4 },
+  tenantId: 't1',
+});
 
 function hostWith(prefix: string, plugins: ReturnType<typeof definePlugin>[], extra: Record<string, unknown> = {}): Host {
   return createHost({ broker: { url, prefix }, http: { enabled: false }, ...extra }, { plugins, logger: silentLogger });
@@ -32,7 +39,7 @@ describe('host on RabbitMQ', () => {
           subscribe: { routingKeys: ['inventory.stock.level.changed'] },
           handle(event, ctx) {
             seen.push(event);
-            ctx.publish('inventory.stock.low', { productId: event.data.productId, locationId: 'WH-JKT', currentLevel: 4 });
+            ctx.publish('inventory.stock.low', { productData: event.data.productData, locationData: { id: 'WH-JKT' }, stockLevel: { current: 4 } });
           },
         },
         second: {
@@ -116,8 +123,8 @@ describe('host on RabbitMQ', () => {
         h: {
           subscribe: { routingKeys: ['inventory.stock.level.changed'] },
           handle(event) {
-            if (event.data.productId === 'BAD') throw new NonRetryableError('deleted product');
-            handled.push(event.data.productId);
+            if (event.data.productData.id === 'BAD') throw new NonRetryableError('deleted product');
+            handled.push(event.data.productData.id);
           },
         },
       },

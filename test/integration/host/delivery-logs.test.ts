@@ -15,7 +15,7 @@ describe('delivery log lines', () => {
           subscribe: { routingKeys: ['orders.order.paid'] },
           retry: { maxAttempts: 2, delayMs: 10 },
           handle(event, ctx) {
-            ctx.logger.info({ orderId: (event.data as { orderId: string }).orderId }, 'working on it');
+            ctx.logger.info({ orderId: event.data.orderData.id }, 'working on it');
             throw new Error('payment gateway down');
           },
         },
@@ -24,7 +24,7 @@ describe('delivery log lines', () => {
     const host = createHost({ transport: 'memory', http: { enabled: false } }, { plugins: [plugin], logger });
     await host.start();
     try {
-      const event = await host.publish('orders.order.paid', { orderId: 'O-7' }, { tenantId: 'toko-7', correlationId: 'corr-7' });
+      const event = await host.publish('orders.order.paid', { orderData: { id: 'O-7' } }, { tenantId: 'toko-7', correlationId: 'corr-7' });
       const deadline = Date.now() + 5_000;
       while (!lines.some((l) => l.msg === 'delivery dead-lettered') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
       const about = lines.filter((l) => l.eventId !== undefined);

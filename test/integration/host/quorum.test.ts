@@ -20,7 +20,7 @@ const plugin = definePlugin({
       retry: { maxAttempts: 2, delayMs: 100 },
       handle(event, ctx) {
         attempts.set(event.id, ctx.attempt);
-        const { productId } = event.data as { productId: string };
+        const productId = event.data.productData.id;
         if (productId === 'always-fails' || (productId === 'fails-once' && ctx.attempt === 1)) throw new Error(`no ${productId}`);
         handled.push(productId);
       },
@@ -39,7 +39,12 @@ afterAll(async () => {
   await deleteByPrefix(url, prefix);
 });
 
-const stock = (productId: string) => ({ productId, locationId: 'WH-1', previousLevel: 9, newLevel: 4, quantityChanged: -5 });
+const stock = (productId: string) => ({
+  productData: { id: productId },
+  locationData: { id: 'WH-1' },
+  stockMovement: { type: 'sale' as const, quantity: -5 },
+  stockLevel: { previous: 9, current: 4 },
+});
 
 describe('quorum queues (broker.queueType: quorum, real broker)', () => {
   it('declares every queue of the topology as a quorum queue', async () => {
@@ -50,6 +55,26 @@ describe('quorum queues (broker.queueType: quorum, real broker)', () => {
       .filter(([name]) => name?.startsWith(prefix));
     expect(ours.map(([name]) => name)).toEqual(expect.arrayContaining([`${prefix}.q.work`, `${prefix}.q.work.dlq`, `${prefix}.q.work.retry.100ms`, `${prefix}.ml.forecasting`]));
     expect(ours.every(([, type]) => type === 'quorum')).toBe(true);
+  });
+
+  it('declares at-least-once dead-lettering with reject-publish, and a delivery limit on work queues only', async () => {
+    const out = await rabbitmqctl('-q', 'list_queues', 'name', 'arguments');
+    const args = new Map(
+      out
+        .split('\n')
+        .map((l) => l.trim().split('\t'))
+        .filter(([name]) => name?.startsWith(prefix))
+        .map(([name, a]) => [name!, a ?? ''] as const),
+    );
+    const work = args.get(`${prefix}.q.work`) ?? '';
+    expect(work).toContain('{"x-dead-letter-strategy","at-least-once"}');
+    expect(work).toContain('{"x-overflow","reject-publish"}');
+    expect(work).toContain('{"x-delivery-limit",20}');
+    const wait = args.get(`${prefix}.q.work.retry.100ms`) ?? '';
+    expect(wait).toContain('{"x-dead-letter-strategy","at-least-once"}');
+    expect(wait).toContain('{"x-overflow","reject-publish"}');
+    expect(wait).not.toContain('x-delivery-limit');
+    expect(args.get(`${prefix}.q.work.dlq`)).not.toContain('x-delivery-limit');
   });
 
   it('retries through the quorum wait queue and dead-letters into the quorum DLQ with the headers', async () => {

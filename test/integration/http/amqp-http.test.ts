@@ -35,8 +35,8 @@ afterAll(async () => {
 describe('HTTP surface on RabbitMQ', () => {
   it('POST /events answers 202 after the broker confirmed, and the events are delivered', async () => {
     const body = JSON.stringify([
-      { type: 'orders.order.created', data: { orderId: 'O-1' }, tenantId: 't1' },
-      { type: 'orders.order.paid', data: { orderId: 'O-1', totalAmount: 150000 } },
+      { type: 'orders.order.created', data: { orderData: { id: 'O-1' } }, tenantId: 't1' },
+      { type: 'orders.order.paid', data: { orderData: { id: 'O-1', totalAmount: 150000 } } },
     ]);
     const res = await request(port, 'POST', '/events', { body, headers: { 'content-type': 'application/json' } });
     expect(res.status).toBe(202);

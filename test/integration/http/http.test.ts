@@ -4,7 +4,9 @@ import { createHost, definePlugin, type Host, type StokcerdasConfigInput } from 
 import { silentLogger } from '../../../runtime/observability/logger.ts';
 import { request } from '../../support/http.ts';
 
-const stock = { productId: 'SKU-1', locationId: 'WH-1', previousLevel: 9, newLevel: 4, quantityChanged: -5 };
+const stock = { productData: { id: 'SKU-1' }, locationData: { id: 'WH-1' }, stockMovement: { type: 'sale', quantity: -5 }, stockLevel: { previous: 9, current: 4 } };
+/** the same change as a version 1 (flat) payload: still accepted, upcast */
+const legacyStock = { productId: 'SKU-1', locationId: 'WH-1', previousLevel: 9, newLevel: 4, quantityChanged: -5 };
 
 function gate() {
   let open!: () => void;
@@ -155,15 +157,29 @@ describe('HTTP surface over real HTTP (memory transport)', () => {
 
     const cloudEvent = {
       specversion: '1.0', id: 'ce-fixed-id-1', source: 'urn:test', type: 'orders.order.created', time: '2026-01-05T03:00:00Z',
-      datacontenttype: 'application/json', data: { orderId: 'O-1' }, tenantid: 't-2', correlationid: 'corr-9',
+      datacontenttype: 'application/json', data: { orderData: { id: 'O-1' } }, tenantid: 't-2', correlationid: 'corr-9',
     };
     const many = await post(port, [cloudEvent, { type: 'inventory.stock.level.changed', data: stock }], { 'content-type': 'application/cloudevents-batch+json' });
     expect(many.status).toBe(202);
     expect(many.json().ids).toHaveLength(2);
     expect(many.json().ids[0]).toBe('ce-fixed-id-1');
     await until(() => rec.handled.length === 3);
-    expect(rec.handled.find((h) => h.id === 'ce-fixed-id-1')).toMatchObject({ type: 'orders.order.created', tenant: 't-2', data: { orderId: 'O-1' } });
+    expect(rec.handled.find((h) => h.id === 'ce-fixed-id-1')).toMatchObject({ type: 'orders.order.created', tenant: 't-2', data: { orderData: { id: 'O-1' } } });
     expect(rec.handled.find((h) => h.id === one.json().ids[0])).toMatchObject({ tenant: 't-1' });
+  });
+
+  it('accepts a legacy flat (version 1) payload with 202 and delivers it upcast', async () => {
+    const rec = recorder();
+    const { port } = await started({}, [rec.plugin]);
+    const res = await post(port, { type: 'inventory.stock.level.changed', data: legacyStock, tenantId: 't-1' });
+    expect(res.status).toBe(202);
+    await until(() => rec.handled.length === 1);
+    expect(rec.handled[0]).toMatchObject({
+      id: res.json().ids[0],
+      tenant: 't-1',
+      // without a movementType the upcaster names the movement by its sign
+      data: { productData: { id: 'SKU-1' }, locationData: { id: 'WH-1' }, stockMovement: { type: 'out', quantity: -5 }, stockLevel: { previous: 9, current: 4 } },
+    });
   });
 
   it('answers 400 listing every problem, and publishes nothing from a bad batch', async () => {
@@ -193,16 +209,16 @@ describe('HTTP surface over real HTTP (memory transport)', () => {
     // well-formed, but the payloads fail their schemas / the type has no exchange: every one named
     const schema = await post(port, [
       { type: 'inventory.stock.level.changed', data: stock },
-      { type: 'orders.order.created', data: { orderId: '' } },
+      { type: 'orders.order.created', data: { orderData: { id: '' } } },
       { type: 'nowhere.thing.happened', data: {} },
     ]);
     expect(schema.status).toBe(400);
     const problems = schema.json().problems as string[];
     expect(problems).toHaveLength(2);
-    expect(problems[0]).toMatch(/^\[1\]: cannot publish orders\.order\.created: .*orderId/);
+    expect(problems[0]).toMatch(/^\[1\]: cannot publish orders\.order\.created: .*orderData\.id/);
     expect(problems[1]).toMatch(/^\[2\]: cannot publish nowhere\.thing\.happened: its domain has no exchange/);
 
-    const single = await post(port, { type: 'orders.order.created', data: { orderId: '' } });
+    const single = await post(port, { type: 'orders.order.created', data: { orderData: { id: '' } } });
     expect(single.status).toBe(400);
     expect(single.json().problems[0]).toMatch(/^cannot publish orders\.order\.created/);
 

@@ -24,9 +24,9 @@ const plugin = definePlugin({
     orders: {
       subscribe: { routingKeys: ['orders.#'] },
       retry: { maxAttempts: 2, delayMs: 50 },
-      handle: (event: { id: string; data: { fail?: boolean } }) => {
+      handle: (event) => {
         seen.add(event.id);
-        if (event.data.fail) throw new Error('always fails: retried once, then dead-lettered');
+        if (event.data.orderData.id === 'O-bad') throw new Error('always fails: retried once, then dead-lettered');
       },
     },
   },
@@ -39,8 +39,8 @@ beforeAll(async () => {
   host = createHost({ broker: { url, prefix }, http: { port: 0 } }, { plugins: [plugin], logger: silentLogger });
   await host.start();
   port = host.httpAddress()!.port;
-  await host.publish('orders.order.created', { orderId: 'O-ok' });
-  await host.publish('orders.order.created', { orderId: 'O-bad', fail: true });
+  await host.publish('orders.order.created', { orderData: { id: 'O-ok' } });
+  await host.publish('orders.order.created', { orderData: { id: 'O-bad' } });
   await waitFor(async () => /stokcerdas_dead_letters_total\{[^}]*\} 1/.test(await scrape()), 20_000, 'the failing event dead-lettered');
 });
 

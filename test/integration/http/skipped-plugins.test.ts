@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createHost, definePlugin, type Host } from 'stokcerdas';
+import { createHost, definePlugin, type Host, type PluginDefinition } from 'stokcerdas';
 import { deleteByPrefix, getBrokerUrl, uniquePrefix, waitFor } from '../../support/broker.ts';
 import { request } from '../../support/http.ts';
 import { captureLogs } from '../../support/logs.ts';
@@ -20,7 +20,7 @@ const handled: string[] = [];
 const good = definePlugin({
   name: 'good',
   version: '1.0.0',
-  handlers: { orders: { subscribe: { routingKeys: ['orders.#'] }, handle: (event: { id: string }) => void handled.push(event.id) } },
+  handlers: { orders: { subscribe: { routingKeys: ['orders.#'] }, handle: (event) => void handled.push(event.id) } },
 });
 const broken = definePlugin({
   name: 'needs-db',
@@ -31,7 +31,7 @@ const broken = definePlugin({
   handlers: { orders: { subscribe: { routingKeys: ['orders.#'] }, handle: () => {} } },
 });
 
-async function start(plugins: Parameters<typeof definePlugin>[0][], hostPrefix: string) {
+async function start(plugins: PluginDefinition[], hostPrefix: string) {
   const logs = captureLogs();
   const host = createHost({ broker: { url, prefix: hostPrefix }, http: { port: 0 } }, { plugins, logger: logs.logger });
   hosts.push(host);

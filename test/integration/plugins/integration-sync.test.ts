@@ -102,7 +102,11 @@ describe('integration-sync on RabbitMQ', () => {
       failUntil = Date.now() + 1500;
       const ids: string[] = [];
       for (let i = 0; i < N; i++) {
-        const e = await host.publish('inventory.stock.level.changed', { productId: `SKU-${i}`, locationId: 'GUDANG-1', previousLevel: 10, newLevel: 9, quantityChanged: -1 }, { tenantId: 't1' });
+        const e = await host.publish(
+          'inventory.stock.level.changed',
+          { productData: { id: `SKU-${i}` }, locationData: { id: 'GUDANG-1' }, stockMovement: { type: 'sale', quantity: -1 }, stockLevel: { previous: 10, current: 9 } },
+          { tenantId: 't1' },
+        );
         ids.push(e.id);
       }
 

@@ -13,6 +13,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHost, type Host, type StokEvent } from 'stokcerdas';
 import { silentLogger } from '../../../runtime/observability/logger.ts';
+import { forecastUpdatedSchema, reorderSuggestedSchema } from '../../../plugins/ml-forecasting/events.ts';
 import mlForecasting from '../../../plugins/ml-forecasting/index.ts';
 import { localDate } from '../../../plugins/ml-forecasting/observations.ts';
 import { generateSeries } from '../../../plugins/ml-forecasting/synthetic.ts';
@@ -76,7 +77,12 @@ describe('ml-forecasting on RabbitMQ (real broker)', () => {
         level -= q;
         return host.publish(
           'inventory.stock.level.changed',
-          { productId: 'SKU-TEH', locationId: 'WH-SBY', previousLevel: level + q, newLevel: level, quantityChanged: -q, movementType: 'sale' },
+          {
+            productData: { id: 'SKU-TEH' },
+            locationData: { id: 'WH-SBY' },
+            stockMovement: { type: 'sale', quantity: -q },
+            stockLevel: { previous: level + q, current: level },
+          },
           { tenantId: 'toko-amqp', time: new Date(todayNoon.getTime() - (values.length - i) * 86_400_000) },
         );
       }),
@@ -84,7 +90,12 @@ describe('ml-forecasting on RabbitMQ (real broker)', () => {
     // stock falls to 30 units today: below a 5-day reorder point of roughly 100
     await host.publish(
       'inventory.stock.level.changed',
-      { productId: 'SKU-TEH', locationId: 'WH-SBY', previousLevel: level, newLevel: 30, quantityChanged: 30 - level, movementType: 'adjustment' },
+      {
+        productData: { id: 'SKU-TEH' },
+        locationData: { id: 'WH-SBY' },
+        stockMovement: { type: 'adjustment', quantity: 30 - level },
+        stockLevel: { previous: level, current: 30 },
+      },
       { tenantId: 'toko-amqp', time: todayNoon },
     );
 
@@ -96,15 +107,25 @@ describe('ml-forecasting on RabbitMQ (real broker)', () => {
       specversion: '1.0',
       type: 'analytics.forecast.updated',
       tenantid: 'toko-amqp',
-      data: { productId: 'SKU-TEH', locationId: 'WH-SBY', historyDays: 35, horizonDays: 30, currentLevel: 30, model: { name: expect.stringMatching(/^holt-winters/) } },
+      data: {
+        productData: { id: 'SKU-TEH' },
+        locationData: { id: 'WH-SBY' },
+        forecastData: { historyDays: 35, horizonDays: 30, currentLevel: 30, model: { name: expect.stringMatching(/^holt-winters/) } },
+      },
     });
-    expect(forecast.body.data.forecast).toHaveLength(30);
+    const f = forecastUpdatedSchema.parse(forecast.body.data).forecastData;
+    expect(f.forecast).toHaveLength(30);
     expect(reorder.body).toMatchObject({
       type: 'inventory.alert.reorder.suggested',
       tenantid: 'toko-amqp',
-      data: { productId: 'SKU-TEH', currentLevel: 30, reorderPoint: forecast.body.data.reorderPoint, leadTimeDays: 5 },
+      data: {
+        productData: { id: 'SKU-TEH' },
+        locationData: { id: 'WH-SBY' },
+        stockLevel: { current: 30, reorderPoint: f.reorderPoint },
+        alertData: { leadTimeDays: 5 },
+      },
     });
-    expect(reorder.body.data.suggestedQuantity).toBeGreaterThan(0);
+    expect(reorderSuggestedSchema.parse(reorder.body.data).alertData.suggestedQuantity).toBeGreaterThan(0);
     // 36 movements, each in one snapshot at most: far fewer fits than events
     const snapshots = published.filter((e) => e.type === 'analytics.demand.series.updated').length;
     expect(snapshots).toBeGreaterThanOrEqual(1);
@@ -155,7 +176,12 @@ describe('ml-forecasting on two hosts sharing PostgreSQL (real broker)', () => {
       values.map((q, i) =>
         hosts[i % 2].publish(
           'inventory.stock.level.changed',
-          { productId: 'SKU-KOPI', locationId: 'WH-DPS', previousLevel: 1_000, newLevel: 1_000 - q, quantityChanged: -q, movementType: 'sale' },
+          {
+            productData: { id: 'SKU-KOPI' },
+            locationData: { id: 'WH-DPS' },
+            stockMovement: { type: 'sale', quantity: -q },
+            stockLevel: { previous: 1_000, current: 1_000 - q },
+          },
           { tenantId: 'toko-pg', time: new Date(todayNoon.getTime() - (values.length - i) * 86_400_000) },
         ),
       ),

@@ -63,7 +63,7 @@ async function tap(prefix: string, channel: string): Promise<Record<string, unkn
   return got;
 }
 
-const low = { productId: 'SKU-1', productName: 'Minyak Goreng 2 L', locationId: 'GUDANG-1', currentLevel: 3, reorderPoint: 12 };
+const low = { productData: { id: 'SKU-1', name: 'Minyak Goreng 2 L' }, locationData: { id: 'GUDANG-1' }, stockLevel: { current: 3, reorderPoint: 12 } };
 
 describe('notifications on RabbitMQ', () => {
   it('routes each message by channel on notifications.direct and posts the signed webhook', async () => {
@@ -73,7 +73,7 @@ describe('notifications on RabbitMQ', () => {
     await host.start();
     try {
       const sms = await tap(prefix, 'sms');
-      const event = await host.publish('inventory.stock.out', { ...low, currentLevel: 0 }, { tenantId: 'toko-1' });
+      const event = await host.publish('inventory.stock.out', { ...low, stockLevel: { current: 0, reorderPoint: 12 } }, { tenantId: 'toko-1' });
       await waitFor(() => sms.length === 1 && hooks.some((h) => (h.body.source as { eventId: string }).eventId === event.id), 10_000, 'sms and webhook');
       expect(sms[0]).toMatchObject({ routingKey: 'sms', priority: 9, channel: 'sms', urgent: true, title: 'Stok habis: Minyak Goreng 2 L', tenantId: 'toko-1' });
       const hook = hooks.find((h) => (h.body.source as { eventId: string }).eventId === event.id)!;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { captureLogs } from '../../support/logs.ts';
 import { createHost, type Host } from 'stokcerdas';
+import type { PayloadFor } from 'stokcerdas';
 
 /** Plugins written as plain-object modules into a temp plugins dir; they report to globalThis. */
 const calls = () => ((globalThis as Record<string, unknown>).__hostTestCalls ??= []) as string[];
@@ -20,13 +21,13 @@ export default {
       subscribe: { routingKeys: ['${opts.routingKey ?? 'inventory.stock.level.changed'}'] },
       async handle(event) {
         ${opts.slowMs ? `await new Promise((r) => setTimeout(r, ${opts.slowMs}));` : ''}
-        calls().push('handled:${name}:' + event.data.productId);
+        calls().push('handled:${name}:' + event.data.productData.id);
       },
     },
   },
 };`;
 
-const stock = { productId: 'SKU-9', locationId: 'WH', previousLevel: 5, newLevel: 3, quantityChanged: -2 };
+const stock: PayloadFor<'inventory.stock.level.changed'> = { productData: { id: 'SKU-9' }, locationData: { id: 'WH' }, stockMovement: { type: 'sale', quantity: -2 }, stockLevel: { previous: 5, current: 3 } };
 
 
 async function until(check: () => boolean, ms = 5000) {

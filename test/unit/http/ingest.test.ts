@@ -5,7 +5,7 @@ describe('POST /events bodies', () => {
   it('maps a CloudEvent onto publish options, keeping its id, source, time and extensions', () => {
     const { items, problems, batch } = parseIngestBody(
       JSON.stringify({
-        specversion: '1.0', id: 'e-1', source: 'urn:pos', type: 'orders.order.paid', time: '2026-03-01T02:00:00Z', data: { orderId: 'O' },
+        specversion: '1.0', id: 'e-1', source: 'urn:pos', type: 'orders.order.paid', time: '2026-03-01T02:00:00Z', data: { orderData: { id: 'O' } },
         tenantid: 't', userid: 'u', correlationid: 'c', causationid: 'x', traceparent: '00-abc-def-01', indozone: 'WIB',
       }),
     );
@@ -14,7 +14,7 @@ describe('POST /events bodies', () => {
     expect(items).toEqual([
       {
         type: 'orders.order.paid',
-        data: { orderId: 'O' },
+        data: { orderData: { id: 'O' } },
         options: { id: 'e-1', source: 'urn:pos', time: '2026-03-01T02:00:00Z', tenantId: 't', userId: 'u', correlationId: 'c', causationId: 'x', traceparent: '00-abc-def-01' },
       },
     ]);

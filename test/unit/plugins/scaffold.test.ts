@@ -1,16 +1,28 @@
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createTestBus } from 'stokcerdas/testing';
 import { ErrorCodes, StokcerdasError } from '../../../runtime/errors.ts';
 import { scaffoldPayload, scaffoldPlugin, validatePluginDefinition } from '../../../runtime/plugins/index.ts';
 
+const execFileP = promisify(execFile);
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
 let dir: string;
+/** inside the package (under node_modules/.cache, ignored by git), so the generated `import 'stokcerdas'` resolves */
+let inRepo: string;
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'stokcerdas-scaffold-'));
+  await mkdir(join(ROOT, 'node_modules', '.cache'), { recursive: true });
+  inRepo = await mkdtemp(join(ROOT, 'node_modules', '.cache', 'stokcerdas-scaffold-'));
 });
 afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
+  await rm(inRepo, { recursive: true, force: true });
 });
 
 describe('scaffoldPlugin', () => {
@@ -43,23 +55,36 @@ describe('scaffoldPlugin', () => {
     expect(new Function(`return (${literal});`)()).toEqual(scaffoldPayload);
   });
 
-  it('generates a plugin that passes validation and alerts only at the reorder point', async () => {
-    const [indexFile] = await scaffoldPlugin({ dir, name: 'stock-watch' });
-    // the generated file imports 'stokcerdas'; swap in an identity so it loads from a temp dir
-    const source = (await readFile(indexFile!, 'utf8')).replace(
-      "import { definePlugin } from 'stokcerdas';",
-      'const definePlugin = <T>(p: T): T => p;',
-    );
-    const probe = join(dir, 'stock-watch', 'probe.ts');
-    await writeFile(probe, source);
-    const plugin = validatePluginDefinition((await import(probe)).default, join(dir, 'stock-watch'));
-
-    const published: [string, unknown][] = [];
-    const ctx = { publish: (type: string, data: unknown) => published.push([type, data]) };
-    await plugin.handlers.lowStock!.handle({ data: scaffoldPayload }, ctx as never);
-    await plugin.handlers.lowStock!.handle({ data: { ...scaffoldPayload, newLevel: 15 } }, ctx as never);
-    expect(published.map(([type]) => type)).toEqual(['inventory.stock.low']);
+  it('generates a plugin that loads, alerts at the reorder point in the canonical shape, and stays quiet above it', async () => {
+    const [indexFile] = await scaffoldPlugin({ dir: inRepo, name: 'stock-watch' });
+    const plugin = validatePluginDefinition((await import(indexFile!)).default, join(inRepo, 'stock-watch'));
+    const bus = await createTestBus({ plugins: [plugin] });
+    try {
+      await bus.publish('inventory.stock.level.changed', scaffoldPayload);
+      await bus.publish('inventory.stock.level.changed', { ...scaffoldPayload, stockLevel: { previous: 20, current: 15, reorderPoint: 10 } });
+      await bus.idle();
+      expect(bus.consumed).toHaveLength(2);
+      expect(bus.published.filter((e) => e.type === 'inventory.stock.low').map((e) => e.data)).toEqual([
+        { productData: scaffoldPayload.productData, locationData: scaffoldPayload.locationData, stockLevel: { current: 4, reorderPoint: 10 }, alertData: { severity: 'warning' } },
+      ]);
+      expect(bus.failed).toEqual([]);
+    } finally {
+      await bus.close();
+    }
   });
+
+  it('generates a plugin and test that type-check with no casts and no any', async () => {
+    const files = await scaffoldPlugin({ dir: inRepo, name: 'stock-watch' });
+    for (const file of files) expect(await readFile(file, 'utf8')).not.toMatch(/\bas\s+[A-Za-z{]|\bany\b|@ts-/);
+    // the repository's compiler options, over the two generated files only
+    await writeFile(join(inRepo, 'tsconfig.json'), JSON.stringify({ extends: relative(inRepo, join(ROOT, 'tsconfig.json')), include: ['stock-watch/*.ts'] }));
+    const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+    const result = await execFileP(process.execPath, [tsc, '--noEmit', '-p', join(inRepo, 'tsconfig.json')], { cwd: ROOT }).then(
+      () => '',
+      (err: { stdout?: string }) => err.stdout ?? String(err),
+    );
+    expect(result).toBe('');
+  }, 180_000);
 
   it('refuses to overwrite an existing folder', async () => {
     await scaffoldPlugin({ dir, name: 'stock-watch' });

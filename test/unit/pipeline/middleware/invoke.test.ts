@@ -34,7 +34,7 @@ describe('invoke', () => {
   it('collects ctx.publish into the call\'s outbox instead of sending', () => {
     const { binding, step } = setUp((_event, ctx) => {
       const { publish } = ctx;
-      publish('inventory.stock.low', { productId: 'SKU-1' }, { priority: 7 });
+      publish('inventory.stock.low', { productData: { id: 'SKU-1' }, locationData: { id: 'WH-1' }, stockLevel: { current: 1 } }, { priority: 7 });
     });
     const call = callOf(binding);
     step(call);
