@@ -78,4 +78,12 @@ export interface PublishOptions {
   traceparent?: string;
   /** the payload's schema URI; set by the publisher for known types */
   dataschema?: string;
+  /**
+   * Extra CloudEvents extensions (names 1–20 lowercase letters or digits; values string, integer
+   * or boolean), e.g. the seed's `messageType` as `messagetype`. The runtime's own attributes and
+   * extensions cannot be overridden through this.
+   */
+  extensions?: Record<string, ExtensionValue>;
+  /** false: AMQP delivery mode 1 (lost if the broker restarts); default true */
+  persistent?: boolean;
 }

@@ -61,6 +61,7 @@ export class Publisher implements OutboxPublisher {
       traceparent: options?.traceparent,
       dataschema: deps.registry.dataschemaOf(type) ?? options?.dataschema,
     });
+    if (options?.extensions) addExtensions(type, wire, options.extensions);
     const timeMs = options?.time === undefined ? now : Date.parse(wire.time);
     const context = deps.provider.contextFor(wire, timeMs);
     Object.assign(wire, deps.extensionsFor({ context }));
@@ -72,6 +73,7 @@ export class Publisher implements OutboxPublisher {
       routingKey: options?.routingKey,
       timeMs,
     });
+    if (options?.persistent === false) message.properties.persistent = false;
     const event = wire as StokEvent;
     event.context = context;
     return { event, message };
@@ -164,6 +166,23 @@ function checkOptions(type: string, options: PublishOptions): void {
   }
   if (options.routingKey !== undefined && (typeof options.routingKey !== 'string' || options.routingKey === '' || /[*#]/.test(options.routingKey))) {
     throw new StokcerdasError(ErrorCodes.EVENT_INVALID, `cannot publish ${type}: routingKey must be a non-empty string without * or #`, { type });
+  }
+}
+
+const EXTENSION_NAME = /^[a-z0-9]{1,20}$/;
+const RESERVED = new Set(['specversion', 'id', 'source', 'type', 'time', 'datacontenttype', 'dataschema', 'subject', 'data', 'tenantid', 'userid', 'correlationid', 'causationid', 'traceparent']);
+
+/** Caller extensions fill only names the event does not carry yet: ids, context and core attributes stay the runtime's. */
+function addExtensions(type: string, wire: CloudEventWire, extensions: Record<string, ExtensionValue>): void {
+  for (const [name, value] of Object.entries(extensions)) {
+    const valid = typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isInteger(value));
+    if (!EXTENSION_NAME.test(name) || !valid) {
+      throw new StokcerdasError(ErrorCodes.EVENT_INVALID, `cannot publish ${type}: extension "${name}" must be named with 1–20 lowercase letters or digits and be a string, integer or boolean`, { type, extension: name });
+    }
+    if (RESERVED.has(name) || name in wire || name.startsWith('indo')) {
+      throw new StokcerdasError(ErrorCodes.EVENT_INVALID, `cannot publish ${type}: extension "${name}" is the runtime's own attribute`, { type, extension: name });
+    }
+    wire[name] = value;
   }
 }
 
