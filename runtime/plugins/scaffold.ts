@@ -53,10 +53,12 @@ function testSource(name: string): string {
     .replace(/"/g, "'")
     .replace(/\n}$/, ',\n}');
   return `import { describe, expect, it } from 'vitest';
+import type { PayloadFor } from 'stokcerdas';
 import { createTestBus } from 'stokcerdas/testing';
 import plugin from './index.ts';
 
-const lowStock = ${payload};
+// the seed's StockLevelChangedEvent payload; \`satisfies\` checks it against the event type at compile time
+const lowStock = ${payload.replace(/,\n}$/, '\n}')} satisfies PayloadFor<'inventory.stock.level.changed'>;
 
 describe('${name}', () => {
   it('requests an alert when stock falls to the reorder point or below', async () => {

@@ -51,7 +51,7 @@ describe('scaffoldPlugin', () => {
   it('embeds the documented payload in the generated test', async () => {
     const [, testFile] = await scaffoldPlugin({ dir, name: 'stock-watch' });
     const test = await readFile(testFile!, 'utf8');
-    const literal = test.slice(test.indexOf('const lowStock = ') + 'const lowStock = '.length, test.indexOf('};') + 1);
+    const literal = test.slice(test.indexOf('const lowStock = ') + 'const lowStock = '.length, test.indexOf(' satisfies PayloadFor'));
     expect(new Function(`return (${literal});`)()).toEqual(scaffoldPayload);
   });
 

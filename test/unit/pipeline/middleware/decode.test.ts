@@ -21,13 +21,19 @@ describe('decode', () => {
     const { next, ctx, settle } = run(wireEvent({ tenantid: 't1' }));
     expect(settle()).toBe('ack');
     expect(next).toHaveBeenCalledOnce();
-    expect(ctx.event).toMatchObject({ id: 'e-1', type: 'orders.order.created', tenantid: 't1', data: { orderId: 'O-1' } });
+    expect(ctx.event).toMatchObject({ id: 'e-1', type: 'orders.order.created', tenantid: 't1', data: { orderData: { id: 'O-1' } } });
   });
 
   it('turns a plain JSON body on a known routing key into the event data', () => {
+    const { ctx, settle } = run({ orderData: { id: 'O-9' } });
+    settle();
+    expect(ctx.event).toMatchObject({ specversion: '1.0', type: 'orders.order.created', data: { orderData: { id: 'O-9' } } });
+  });
+
+  it('upcasts a legacy flat (version 1) body to the canonical shape', () => {
     const { ctx, settle } = run({ orderId: 'O-9' });
     settle();
-    expect(ctx.event).toMatchObject({ specversion: '1.0', type: 'orders.order.created', data: { orderId: 'O-9' } });
+    expect(ctx.event).toMatchObject({ data: { orderData: { id: 'O-9' } }, dataschema: 'urn:stokcerdas:event:orders.order.created:v2' });
   });
 
   it('throws PoisonMessageError for a body that is not JSON, and never calls next', () => {
@@ -38,7 +44,7 @@ describe('decode', () => {
   });
 
   it('throws PoisonMessageError listing every schema problem by path', () => {
-    const { next, settle } = run(wireEvent({ type: 'inventory.stock.level.changed', data: { productId: 7 } }));
+    const { next, settle } = run(wireEvent({ type: 'inventory.stock.level.changed', data: { productData: { id: 7 } } }));
     let error: unknown;
     try {
       settle();
@@ -46,7 +52,7 @@ describe('decode', () => {
       error = err;
     }
     expect(error).toBeInstanceOf(PoisonMessageError);
-    expect((error as PoisonMessageError).problems.some((p) => p.startsWith('data.productId'))).toBe(true);
+    expect((error as PoisonMessageError).problems.some((p) => p.startsWith('data.productData.id'))).toBe(true);
     expect(next).not.toHaveBeenCalled();
   });
 });

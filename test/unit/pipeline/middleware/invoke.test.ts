@@ -38,7 +38,9 @@ describe('invoke', () => {
     });
     const call = callOf(binding);
     step(call);
-    expect(call.outbox).toEqual([{ type: 'inventory.stock.low', data: { productId: 'SKU-1' }, options: { priority: 7 } }]);
+    expect(call.outbox).toEqual([
+      { type: 'inventory.stock.low', data: { productData: { id: 'SKU-1' }, locationData: { id: 'WH-1' }, stockLevel: { current: 1 } }, options: { priority: 7 } },
+    ]);
   });
 
   it('reports a failure, synchronous or not, and rethrows it', async () => {

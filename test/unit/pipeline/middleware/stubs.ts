@@ -41,7 +41,7 @@ export function wireEvent(over: Partial<CloudEventWire> = {}): CloudEventWire {
     type: 'orders.order.created',
     time: '2026-01-05T03:00:00.000Z',
     datacontenttype: 'application/json',
-    data: { orderId: 'O-1' },
+    data: { orderData: { id: 'O-1' } },
     ...over,
   };
 }
