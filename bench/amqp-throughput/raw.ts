@@ -345,3 +345,14 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     },
   );
 }
+
+const pad = 'x'.repeat(427); // the CloudEvent envelope (with its dataschema) and context extensions bring the body to 1 KiB, as raw's
+/** the canonical stock movement; `referenceId` carries the sequence number, `pad` rides along beside the parts */
+export const stockPayload = (i: number) => ({
+  productData: { id: `SKU-${i % 500}` },
+  locationData: { id: 'WH-JKT' },
+  stockMovement: { type: 'sale' as const, quantity: -1, referenceId: String(i) },
+  stockLevel: { previous: 20, current: 19 },
+  pad,
+});
+

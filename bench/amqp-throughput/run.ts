@@ -22,22 +22,13 @@ import amqp from 'amqplib';
 import { createHost, definePlugin } from 'stokcerdas';
 import { silentLogger } from '../../runtime/observability/logger.ts';
 import { deleteByPrefix } from '../../test/support/broker.ts';
-import { measureWarm, runRaw, sendWindowed, type LoopResult, type LoopSettings } from './raw.ts';
+import { measureWarm, runRaw, sendWindowed, stockPayload as payload, type LoopResult, type LoopSettings } from './raw.ts';
 
 const url = process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 const soak = process.env.BENCH_SOAK === '1';
 const messages = Number(process.argv[2] ?? process.env.BENCH_MESSAGES ?? (soak ? 1_000_000 : 50_000));
 const settings: LoopSettings = { url, messages, prefetch: 200, window: 1000, bodyBytes: 1024, warmup: Number(process.env.BENCH_WARMUP ?? 5_000) };
 
-const pad = 'x'.repeat(427); // the CloudEvent envelope (with its dataschema) and context extensions bring the body to 1 KiB, as raw's
-/** the canonical stock movement; `referenceId` carries the sequence number, `pad` rides along beside the parts */
-const payload = (i: number) => ({
-  productData: { id: `SKU-${i % 500}` },
-  locationData: { id: 'WH-JKT' },
-  stockMovement: { type: 'sale' as const, quantity: -1, referenceId: String(i) },
-  stockLevel: { previous: 20, current: 19 },
-  pad,
-});
 
 /** The whole runtime with a no-op inline handler; `onRss` sees RSS every 10 000 messages (soak). */
 async function runRuntime(s: LoopSettings, prefix: string, onRss?: (handled: number, rssMb: number) => void): Promise<LoopResult & { bodyBytes: number }> {

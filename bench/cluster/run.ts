@@ -16,7 +16,7 @@ import amqp from 'amqplib';
 import { createHost, definePlugin } from 'stokcerdas';
 import { silentLogger } from '../../runtime/observability/logger.ts';
 import { buildTopology } from '../../runtime/topology/build.ts';
-import { body, measureWarm, sendWindowed, type LoopResult, type LoopSettings } from '../amqp-throughput/raw.ts';
+import { body, measureWarm, sendWindowed, stockPayload as payload, type LoopResult, type LoopSettings } from '../amqp-throughput/raw.ts';
 
 const urls = (process.env.RABBITMQ_URLS ?? 'amqp://guest:guest@127.0.0.1:5681,amqp://guest:guest@127.0.0.1:5682,amqp://guest:guest@127.0.0.1:5683').split(',');
 const messages = Number(process.argv[2] ?? process.env.BENCH_MESSAGES ?? 20_000);
@@ -24,15 +24,6 @@ const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const settings: LoopSettings = { url: urls[0]!, messages, prefetch: 200, window: 1000, bodyBytes: 1024, warmup: Number(process.env.BENCH_WARMUP ?? 2_000) };
 const DELIVERY_LIMIT = 20;
 
-const pad = 'x'.repeat(427); // the CloudEvent envelope (with its dataschema) and context extensions bring the body to 1 KiB, as raw's
-/** the canonical stock movement; `referenceId` carries the sequence number, `pad` rides along beside the parts */
-const payload = (i: number) => ({
-  productData: { id: `SKU-${i % 500}` },
-  locationData: { id: 'WH-JKT' },
-  stockMovement: { type: 'sale' as const, quantity: -1, referenceId: String(i) },
-  stockLevel: { previous: 20, current: 19 },
-  pad,
-});
 
 /** Raw amqplib asking the cluster for what the runtime asks: topic exchange, quorum queue with DLX, confirms, coalesced acks. */
 async function runRaw(s: LoopSettings, name: string): Promise<LoopResult> {
