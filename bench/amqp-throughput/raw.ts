@@ -267,7 +267,7 @@ export async function runTransport(s: LoopSettings, queue: string): Promise<Loop
   const transport = createAmqpTransport({ url: s.url, reconnect: { initialDelayMs: 200, maxDelayMs: 5_000 }, publishBufferSize: s.window * 2, connectionName: `bench-${queue}` });
   await transport.connect();
   try {
-    await transport.assertTopology({ exchanges: [], queues: [{ name: queue }], bindings: [] });
+    await transport.assertTopology({ exchanges: [], queues: [{ name: queue }], routes: [] });
     const payload = body(s.bodyBytes);
     let handled: (i: number) => void = () => {};
     await transport.consume(queue, { prefetch: s.prefetch, concurrency: s.prefetch }, async (d) => {

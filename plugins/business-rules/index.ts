@@ -28,7 +28,7 @@ function calendarOf(ctx: ServiceResolver & { handler: string }): IndonesianCalen
   } catch (err) {
     throw new NonRetryableError(
       `plugins/business-rules: handler ${ctx.handler} needs the "calendar" service (the Indonesian context); ` +
-        'run the host with the Indonesian context provider or disable this handler in bindings',
+        'run the host with the Indonesian context provider or disable this handler under handlers in the config',
       { cause: err },
     );
   }

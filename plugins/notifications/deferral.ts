@@ -28,7 +28,7 @@ export function deferralQueues(tiersMs: readonly number[]): PluginQueue[] {
     name: tierQueue(tier),
     messageTtlMs: tier,
     deadLetter: { exchange: EXCHANGE, routingKey: EventTypes.deferred },
-    bindings: [{ exchange: EXCHANGE, routingKey: tierRoutingKey(tier) }],
+    routes: [{ exchange: EXCHANGE, routingKey: tierRoutingKey(tier) }],
   }));
 }
 

@@ -38,7 +38,7 @@ const low = (productId = 'SKU-1', locationId = 'GUDANG-1', current = 4) => ({
 /** What a delivery service bound to `routingKey` on notifications.direct would receive. */
 async function tap(b: TestBus, routingKey: string) {
   const queue = `probe.${routingKey}`;
-  await b.transport.assertTopology({ exchanges: [], queues: [{ name: queue }], bindings: [{ exchange: 'stokcerdas.notifications.direct', queue, routingKey }] });
+  await b.transport.assertTopology({ exchanges: [], queues: [{ name: queue }], routes: [{ exchange: 'stokcerdas.notifications.direct', queue, routingKey }] });
   return async () => {
     const out: Record<string, unknown>[] = [];
     for (let m = await b.transport.get(queue); m; m = await b.transport.get(queue)) {

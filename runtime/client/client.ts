@@ -118,7 +118,7 @@ export class StokcerdasClient {
       }
       await this.transport.connect();
       const { exchanges } = buildTopology([], { prefix: this.config.broker.prefix, queueType: this.config.broker.queueType });
-      await this.transport.assertTopology({ exchanges, queues: [], bindings: [] });
+      await this.transport.assertTopology({ exchanges, queues: [], routes: [] });
       this.current = 'ready';
     } catch (err) {
       this.current = 'failed';

@@ -83,6 +83,11 @@ export async function loadHostPlugins(input: LoadHostPluginsInput): Promise<Plug
   }
 
   const names = new Set(started.map((p) => p.name));
+  for (const p of started) {
+    for (const q of p.queues ?? []) {
+      if (q.bindings) logger.warn({ plugin: p.name, queue: q.name }, `plugin ${p.name}: queue "${q.name}" names its routes "bindings", deprecated: rename it to "routes"`);
+    }
+  }
   return {
     plugins: started,
     problems,

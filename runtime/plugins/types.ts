@@ -125,7 +125,9 @@ export interface PluginQueue {
   messageTtlMs?: number;
   /** where expired messages go; `routingKey` replaces theirs (x-dead-letter-routing-key) */
   deadLetter?: { exchange: string; routingKey?: string };
-  /** what fills it */
+  /** what fills it: routes from exchanges by routing key */
+  routes?: { exchange: string; routingKey: string }[];
+  /** @deprecated the old name of `routes`, read for one more release (the host warns) */
   bindings?: { exchange: string; routingKey: string }[];
 }
 

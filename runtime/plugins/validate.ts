@@ -157,6 +157,16 @@ export function pluginShapeProblems(value: unknown): string[] {
   return [...new Set(lines)];
 }
 
+const routesSchema = z
+  .array(
+    strictObject(
+      { exchange: name('an exchange', 'notifications.direct'), routingKey: z.string({ error: 'must be a string' }) },
+      "must be an object like { exchange: 'notifications.direct', routingKey: 'x' }",
+    ),
+    { error: 'must be an array of { exchange, routingKey }' },
+  )
+  .optional();
+
 const pluginQueueSchema = strictObject(
   {
     name: name('a queue', 'notifications.deferred.60000ms'),
@@ -165,15 +175,8 @@ const pluginQueueSchema = strictObject(
       { exchange: name('an exchange', 'notifications.direct'), routingKey: z.string({ error: 'must be a string' }).optional() },
       "must be an object like { exchange: 'notifications.direct', routingKey: 'x.y' }",
     ).optional(),
-    bindings: z
-      .array(
-        strictObject(
-          { exchange: name('an exchange', 'notifications.direct'), routingKey: z.string({ error: 'must be a string' }) },
-          "must be an object like { exchange: 'notifications.direct', routingKey: 'x' }",
-        ),
-        { error: 'must be an array of { exchange, routingKey }' },
-      )
-      .optional(),
+    routes: routesSchema,
+    bindings: routesSchema,
   },
   "must be an object like { name: 'x.delay.60000ms', messageTtlMs: 60000, deadLetter: { exchange: 'x.events' } }",
 );

@@ -46,6 +46,8 @@ export interface HoldingQueue {
   name: string;
   messageTtlMs?: number;
   deadLetter?: { exchange: string; routingKey?: string };
+  routes?: { exchange: string; routingKey: string }[];
+  /** @deprecated a plugin queue's old name for `routes` */
   bindings?: { exchange: string; routingKey: string }[];
 }
 
@@ -67,7 +69,7 @@ export function buildTopology(bindings: TopologyBinding[], options: TopologyOpti
 
   const queues = new Map<string, QueueSpec>();
   const delaysByQueue = new Map<string, Set<number>>();
-  const topologyBindings = new Map<string, { exchange: string; queue: string; routingKey: string }>();
+  const routes = new Map<string, { exchange: string; queue: string; routingKey: string }>();
   const addWorkQueue = (unprefixed: string) => {
     const name = prefixed(prefix, unprefixed);
     if (queues.has(name)) return name;
@@ -80,7 +82,7 @@ export function buildTopology(bindings: TopologyBinding[], options: TopologyOpti
     queues.set(name, atLeastOnce(spec));
     const dlq = dlqName(name);
     queues.set(dlq, { name: dlq, type: queueType });
-    topologyBindings.set(`${dlx}|${dlq}|${name}`, { exchange: dlx, queue: dlq, routingKey: name });
+    routes.set(`${dlx}|${dlq}|${name}`, { exchange: dlx, queue: dlq, routingKey: name });
     return name;
   };
   for (const q of seedQueues) addWorkQueue(q);
@@ -90,7 +92,7 @@ export function buildTopology(bindings: TopologyBinding[], options: TopologyOpti
     const exchange = prefixed(prefix, b.exchange);
     const type = exchanges.get(exchange);
     const keys = type === 'fanout' ? [''] : b.routingKeys;
-    for (const routingKey of keys) topologyBindings.set(`${exchange}|${queue}|${routingKey}`, { exchange, queue, routingKey });
+    for (const routingKey of keys) routes.set(`${exchange}|${queue}|${routingKey}`, { exchange, queue, routingKey });
     const delays = delaysByQueue.get(queue) ?? new Set<number>();
     for (const policy of options.defaultRetry ? [b.retry, options.defaultRetry] : [b.retry]) {
       for (let attempt = 1; attempt < policy.maxAttempts; attempt++) delays.add(retryDelay(policy, attempt));
@@ -123,15 +125,15 @@ export function buildTopology(bindings: TopologyBinding[], options: TopologyOpti
       if (h.deadLetter.routingKey !== undefined) spec.deadLetterRoutingKey = h.deadLetter.routingKey;
     }
     queues.set(name, atLeastOnce(spec));
-    for (const b of h.bindings ?? []) {
+    for (const b of h.routes ?? h.bindings ?? []) {
       const exchange = exchangeOf(b.exchange);
-      topologyBindings.set(`${exchange}|${name}|${b.routingKey}`, { exchange, queue: name, routingKey: b.routingKey });
+      routes.set(`${exchange}|${name}|${b.routingKey}`, { exchange, queue: name, routingKey: b.routingKey });
     }
   }
 
   return {
     exchanges: [...exchanges].map(([name, type]) => ({ name, type })),
     queues: [...queues.values()],
-    bindings: [...topologyBindings.values()],
+    routes: [...routes.values()],
   };
 }

@@ -31,7 +31,11 @@ export interface QueueSpec {
   deliveryLimit?: number;
 }
 
-export interface BindingSpec {
+/**
+ * One route from an exchange to a queue by routing key (what AMQP declares with queue.bind). Called
+ * a route here: in this project a "binding" is a handler bound to its queue.
+ */
+export interface RouteSpec {
   exchange: string;
   queue: string;
   routingKey: string;
@@ -40,7 +44,7 @@ export interface BindingSpec {
 export interface TopologySpec {
   exchanges: ExchangeSpec[];
   queues: QueueSpec[];
-  bindings: BindingSpec[];
+  routes: RouteSpec[];
 }
 
 export type HeaderValue = string | number | boolean | null | undefined | HeaderValue[] | { [k: string]: HeaderValue };

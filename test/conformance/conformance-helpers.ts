@@ -126,7 +126,7 @@ export function conformanceScope(factory: ConformanceFactory): ConformanceScope 
     },
     n: (suffix) => `${ctx.prefix}.t${id}.${suffix}`,
     declare: (spec) =>
-      ctx.transport.assertTopology({ exchanges: spec.exchanges ?? [], queues: spec.queues ?? [], bindings: spec.bindings ?? [] }),
+      ctx.transport.assertTopology({ exchanges: spec.exchanges ?? [], queues: spec.queues ?? [], routes: spec.routes ?? [] }),
     async consume(queue, prefetch, concurrency, handler) {
       const consumer = await ctx.transport.consume(queue, { prefetch, concurrency }, handler);
       consumers.push(consumer);

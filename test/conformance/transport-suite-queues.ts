@@ -118,7 +118,7 @@ export function describeQueueConformance(s: ConformanceScope): void {
       await declare({
         exchanges: [{ name: x, type: 'topic' }],
         queues: [{ name: a }, { name: b }],
-        bindings: [{ exchange: x, queue: a, routingKey: 'a.*' }, { exchange: x, queue: b, routingKey: 'b.*' }],
+        routes: [{ exchange: x, queue: a, routingKey: 'a.*' }, { exchange: x, queue: b, routingKey: 'b.*' }],
       });
       await s.t.publishBatch(['a.1', 'b.1', 'a.2', 'a.3', 'b.2'].map((k) => message(x, k, k)));
       expect(bodies(await collect(s.t, a, 3))).toEqual(['a.1', 'a.2', 'a.3']);

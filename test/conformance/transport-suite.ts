@@ -21,7 +21,7 @@ export function describeTransportConformance(name: string, factory: ConformanceF
         await declare({
           exchanges: [{ name: x, type: 'topic' }],
           queues: [{ name: q1 }, { name: q2 }],
-          bindings: [
+          routes: [
             { exchange: x, queue: q1, routingKey: '*.orange.*' },
             { exchange: x, queue: q2, routingKey: '*.*.rabbit' },
             { exchange: x, queue: q2, routingKey: 'lazy.#' },
@@ -41,7 +41,7 @@ export function describeTransportConformance(name: string, factory: ConformanceF
         await declare({
           exchanges: [{ name: x, type: 'direct' }],
           queues: [{ name: a }, { name: b }],
-          bindings: [
+          routes: [
             { exchange: x, queue: a, routingKey: 'red' },
             { exchange: x, queue: b, routingKey: 'red' },
             { exchange: x, queue: b, routingKey: 'green' },
@@ -58,7 +58,7 @@ export function describeTransportConformance(name: string, factory: ConformanceF
         await declare({
           exchanges: [{ name: x, type: 'fanout' }],
           queues: [{ name: a }, { name: b }],
-          bindings: [{ exchange: x, queue: a, routingKey: '' }, { exchange: x, queue: b, routingKey: 'ignored' }],
+          routes: [{ exchange: x, queue: a, routingKey: '' }, { exchange: x, queue: b, routingKey: 'ignored' }],
         });
         await s.t.publish(message(x, 'anything.at.all', 'hello'));
         expect(bodies(await collect(s.t, a, 1))).toEqual(['hello']);
@@ -81,7 +81,7 @@ export function describeTransportConformance(name: string, factory: ConformanceF
         const topology = {
           exchanges: [{ name: x, type: 'topic' as const }],
           queues: [{ name: q, messageTtl: 60_000, maxPriority: 5 }],
-          bindings: [{ exchange: x, queue: q, routingKey: 'a.#' }],
+          routes: [{ exchange: x, queue: q, routingKey: 'a.#' }],
         };
         await declare(topology);
         await declare(topology);
@@ -114,7 +114,7 @@ export function describeTransportConformance(name: string, factory: ConformanceF
         await declare({
           exchanges: [{ name: x, type: 'topic' }, { name: dlx, type: 'direct' }],
           queues: [{ name: work, deadLetterExchange: dlx }, { name: dlq }],
-          bindings: [{ exchange: x, queue: work, routingKey: 'orders.#' }, { exchange: dlx, queue: dlq, routingKey: 'orders.created' }],
+          routes: [{ exchange: x, queue: work, routingKey: 'orders.#' }, { exchange: dlx, queue: dlq, routingKey: 'orders.created' }],
         });
         await consume(work, 5, 1, async () => 'reject');
         await s.t.publish(message(x, 'orders.created', '{"id":1}', { messageId: 'm-1', type: 'orders.created', headers: { tenant: 't-9' } }));

@@ -12,7 +12,7 @@ beforeAll(async () => {
   url = await getBrokerUrl();
   transport = createAmqpTransport({ url, connectionName: prefix, reconnect: { initialDelayMs: 200, maxDelayMs: 3_000 }, publishBufferSize: 50_000 });
   await transport.connect();
-  await transport.assertTopology({ exchanges: [], queues: queues.map((name) => ({ name })), bindings: [] });
+  await transport.assertTopology({ exchanges: [], queues: queues.map((name) => ({ name })), routes: [] });
 });
 
 afterAll(async () => {

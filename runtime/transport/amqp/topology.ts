@@ -1,5 +1,5 @@
 import type { Channel, ChannelModel } from 'amqplib';
-import type { BindingSpec, ExchangeSpec, QueueSpec, TopologySpec } from '../contract.ts';
+import type { RouteSpec, ExchangeSpec, QueueSpec, TopologySpec } from '../contract.ts';
 import { ACCESS_REFUSED, NOT_FOUND, PRECONDITION_FAILED, notFoundTarget, replyCode, reservedName, topologyConflict, unknownExchange, unknownQueue } from './broker-errors.ts';
 import { queueArguments } from './properties.ts';
 
@@ -11,7 +11,7 @@ import { queueArguments } from './properties.ts';
 export class TopologyRegistry {
   private readonly exchanges = new Map<string, ExchangeSpec>();
   private readonly queues = new Map<string, QueueSpec>();
-  private readonly bindings = new Map<string, BindingSpec>();
+  private readonly routes = new Map<string, RouteSpec>();
 
   rememberExchange(e: ExchangeSpec): void {
     this.exchanges.set(e.name, e);
@@ -19,8 +19,8 @@ export class TopologyRegistry {
   rememberQueue(q: QueueSpec): void {
     this.queues.set(q.name, q);
   }
-  rememberBinding(b: BindingSpec): void {
-    this.bindings.set(`${b.exchange}\u0000${b.queue}\u0000${b.routingKey}`, b);
+  rememberRoute(b: RouteSpec): void {
+    this.routes.set(`${b.exchange}\u0000${b.queue}\u0000${b.routingKey}`, b);
   }
   hasExchange(name: string): boolean {
     return name === '' || this.exchanges.has(name);
@@ -29,10 +29,10 @@ export class TopologyRegistry {
     this.exchanges.delete(name);
   }
   get isEmpty(): boolean {
-    return this.exchanges.size + this.queues.size + this.bindings.size === 0;
+    return this.exchanges.size + this.queues.size + this.routes.size === 0;
   }
   snapshot(): TopologySpec {
-    return { exchanges: [...this.exchanges.values()], queues: [...this.queues.values()], bindings: [...this.bindings.values()] };
+    return { exchanges: [...this.exchanges.values()], queues: [...this.queues.values()], routes: [...this.routes.values()] };
   }
 }
 
@@ -62,7 +62,7 @@ export async function declareTopology(connection: ChannelModel, spec: TopologySp
       }
       registry.rememberQueue(q);
     }
-    for (const b of spec.bindings) {
+    for (const b of spec.routes) {
       try {
         await channel.bindQueue(b.queue, b.exchange, b.routingKey);
       } catch (err) {
@@ -71,7 +71,7 @@ export async function declareTopology(connection: ChannelModel, spec: TopologySp
         const target = notFoundTarget(err);
         throw target?.kind === 'queue' ? unknownQueue(b.queue, err) : unknownExchange(b.exchange, err);
       }
-      registry.rememberBinding(b);
+      registry.rememberRoute(b);
     }
   } finally {
     closeQuietly(channel);

@@ -66,7 +66,7 @@ export class MemoryTransport implements Transport {
       if (existing !== undefined) assertSameQueue(existing.spec, normalized);
       else this.queues.set(normalized.name, new MemoryQueue<MemoryConsumer>(normalized, this.clock, this.expire));
     }
-    for (const binding of topology.bindings) {
+    for (const binding of topology.routes) {
       if (binding.exchange === '') {
         throw new StokcerdasError(ErrorCodes.TOPOLOGY_CONFLICT, `queue "${binding.queue}": the default exchange cannot be bound (it routes by queue name already)`, { ...binding });
       }

@@ -73,7 +73,7 @@ describe('amqp transport: connection (real broker)', () => {
     const seen: TransportStatus[] = [];
     await t.connect();
     t.onStatusChange((s) => seen.push(s));
-    await t.assertTopology({ exchanges: [], queues: [{ name: queue }], bindings: [] });
+    await t.assertTopology({ exchanges: [], queues: [{ name: queue }], routes: [] });
     await t.purge(queue);
     if ((await closeConnectionNamed(name).catch(() => 0)) === 0) ctx.skip();
     await waitFor(() => !t.status().connected, 5000);
@@ -107,7 +107,7 @@ describe('amqp transport: connection (real broker)', () => {
         tls: { ca: certs.caPath, cert: certs.clientCert, key: certs.clientKeyPath },
       });
       await t.connect();
-      await t.assertTopology({ exchanges: [], queues: [{ name: tlsQueue }], bindings: [] });
+      await t.assertTopology({ exchanges: [], queues: [{ name: tlsQueue }], routes: [] });
       await t.publish({ ...msg(1), routingKey: tlsQueue });
       expect(await t.purge(tlsQueue)).toBe(1);
       await t.close();

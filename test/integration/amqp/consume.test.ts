@@ -18,7 +18,7 @@ async function freshQueue(label: string): Promise<{ queue: string; dlq: string }
   await transport.assertTopology({
     exchanges: [{ name: dlx, type: 'direct' }],
     queues: [{ name: queue, deadLetterExchange: dlx, deadLetterRoutingKey: dlq }, { name: dlq }],
-    bindings: [{ exchange: dlx, queue: dlq, routingKey: dlq }],
+    routes: [{ exchange: dlx, queue: dlq, routingKey: dlq }],
   });
   return { queue, dlq };
 }

@@ -25,7 +25,7 @@ beforeAll(async () => {
   await transport.assertTopology({
     exchanges: [{ name: exchange, type: 'topic' }, { name: dlx, type: 'direct' }],
     queues: [{ name: queue, deadLetterExchange: dlx, deadLetterRoutingKey: dlq, maxPriority: 9 }, { name: dlq }],
-    bindings: [{ exchange, queue, routingKey: 'inventory.#' }, { exchange: dlx, queue: dlq, routingKey: dlq }],
+    routes: [{ exchange, queue, routingKey: 'inventory.#' }, { exchange: dlx, queue: dlq, routingKey: dlq }],
   });
 });
 
@@ -87,7 +87,7 @@ describe('amqp transport: publishing (real broker)', () => {
 
   it('recovers the confirm channel when an exchange vanishes under it (404 closes the channel)', async () => {
     const gone = `${prefix}.gone`;
-    await transport.assertTopology({ exchanges: [{ name: gone, type: 'fanout' }], queues: [], bindings: [] });
+    await transport.assertTopology({ exchanges: [{ name: gone, type: 'fanout' }], queues: [], routes: [] });
     await transport.publish({ exchange: gone, routingKey: '', body: Buffer.from('1'), properties: {} });
     const conn = await amqp.connect(url);
     await (await conn.createChannel()).deleteExchange(gone);

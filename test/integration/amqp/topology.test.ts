@@ -33,8 +33,8 @@ async function caught(p: Promise<unknown>): Promise<StokcerdasError> {
 
 describe('amqp transport: topology (real broker)', () => {
   it('reports PRECONDITION_FAILED as TOPOLOGY_CONFLICT naming the queue, the argument and the fix', async () => {
-    await transport.assertTopology({ exchanges: [], queues: [{ name: classic, type: 'classic' }], bindings: [] });
-    const err = await caught(transport.assertTopology({ exchanges: [], queues: [{ name: classic, type: 'quorum' }], bindings: [] }));
+    await transport.assertTopology({ exchanges: [], queues: [{ name: classic, type: 'classic' }], routes: [] });
+    const err = await caught(transport.assertTopology({ exchanges: [], queues: [{ name: classic, type: 'quorum' }], routes: [] }));
     expect(err.code).toBe(ErrorCodes.TOPOLOGY_CONFLICT);
     expect(err.message).toContain(`queue "${classic}"`);
     expect(err.message).toContain('x-queue-type');
@@ -43,15 +43,15 @@ describe('amqp transport: topology (real broker)', () => {
   });
 
   it('names the differing argument of an exchange too', async () => {
-    await transport.assertTopology({ exchanges: [{ name: exchange, type: 'topic' }], queues: [], bindings: [] });
-    const err = await caught(transport.assertTopology({ exchanges: [{ name: exchange, type: 'direct' }], queues: [], bindings: [] }));
+    await transport.assertTopology({ exchanges: [{ name: exchange, type: 'topic' }], queues: [], routes: [] });
+    const err = await caught(transport.assertTopology({ exchanges: [{ name: exchange, type: 'direct' }], queues: [], routes: [] }));
     expect(err.code).toBe(ErrorCodes.TOPOLOGY_CONFLICT);
     expect(err.details).toMatchObject({ kind: 'exchange', name: exchange, argument: 'type', received: 'direct', current: 'topic' });
   });
 
   it('stays usable after a conflict: publish, consume and declare still work', async () => {
-    await transport.assertTopology({ exchanges: [], queues: [{ name: classic, messageTtl: 1000 }], bindings: [] }).catch(() => {});
-    await transport.assertTopology({ exchanges: [{ name: exchange, type: 'topic' }], queues: [{ name: classic }], bindings: [{ exchange, queue: classic, routingKey: 'a.#' }] });
+    await transport.assertTopology({ exchanges: [], queues: [{ name: classic, messageTtl: 1000 }], routes: [] }).catch(() => {});
+    await transport.assertTopology({ exchanges: [{ name: exchange, type: 'topic' }], queues: [{ name: classic }], routes: [{ exchange, queue: classic, routingKey: 'a.#' }] });
     await transport.publish({ exchange, routingKey: 'a.b', body: Buffer.from('{}'), properties: {} });
     let handled = 0;
     const consumer = await transport.consume(classic, { prefetch: 5, concurrency: 1 }, async () => {
@@ -64,19 +64,19 @@ describe('amqp transport: topology (real broker)', () => {
   });
 
   it('reports a binding to a missing queue as UNKNOWN_QUEUE', async () => {
-    const err = await caught(transport.assertTopology({ exchanges: [], queues: [], bindings: [{ exchange, queue: `${prefix}.none`, routingKey: 'x' }] }));
+    const err = await caught(transport.assertTopology({ exchanges: [], queues: [], routes: [{ exchange, queue: `${prefix}.none`, routingKey: 'x' }] }));
     expect(err.code).toBe(ErrorCodes.UNKNOWN_QUEUE);
   });
 
   it('reports binding the default exchange as TOPOLOGY_CONFLICT, as the memory transport does', async () => {
-    await transport.assertTopology({ exchanges: [], queues: [{ name: classic }], bindings: [] });
-    const err = await caught(transport.assertTopology({ exchanges: [], queues: [], bindings: [{ exchange: '', queue: classic, routingKey: 'x' }] }));
+    await transport.assertTopology({ exchanges: [], queues: [{ name: classic }], routes: [] });
+    const err = await caught(transport.assertTopology({ exchanges: [], queues: [], routes: [{ exchange: '', queue: classic, routingKey: 'x' }] }));
     expect(err.code).toBe(ErrorCodes.TOPOLOGY_CONFLICT);
     expect(err.message).toContain('default exchange');
   });
 
   it('re-declares everything it declared after a reconnect', async (ctx) => {
-    await transport.assertTopology({ exchanges: [{ name: exchange, type: 'topic' }], queues: [{ name: recreated, messageTtl: 60_000 }], bindings: [{ exchange, queue: recreated, routingKey: 'r.#' }] });
+    await transport.assertTopology({ exchanges: [{ name: exchange, type: 'topic' }], queues: [{ name: recreated, messageTtl: 60_000 }], routes: [{ exchange, queue: recreated, routingKey: 'r.#' }] });
     // deleted behind the transport's back, as a fresh broker node would have lost it
     const conn = await amqp.connect(url);
     await (await conn.createChannel()).deleteQueue(recreated);

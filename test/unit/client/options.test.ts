@@ -13,7 +13,7 @@ describe('client publish options', () => {
   it('carries extensions and the delivery mode, and refuses the runtime\'s own names', async () => {
     const client = await createClient({ transport: 'memory', broker: { prefix: 'opt' } }, { logger: silentLogger });
     try {
-      await client.transport.assertTopology({ exchanges: [], queues: [{ name: 'opt.tap' }], bindings: [{ exchange: 'opt.inventory.events', queue: 'opt.tap', routingKey: '#' }] });
+      await client.transport.assertTopology({ exchanges: [], queues: [{ name: 'opt.tap' }], routes: [{ exchange: 'opt.inventory.events', queue: 'opt.tap', routingKey: '#' }] });
       await client.publish('inventory.product.created', data, { extensions: { messagetype: 'product_created', attempt: 2 }, persistent: false });
       const got = await client.transport.get('opt.tap');
       expect(got).not.toBeNull();

@@ -49,7 +49,7 @@ describe('dead-letter tools', () => {
     await t.assertTopology({
       exchanges: [{ name: 'p.orders.events', type: 'topic' }],
       queues: [{ name: 'p.orders.processing' }, { name: 'p.orders.processing.dlq' }],
-      bindings: [{ exchange: 'p.orders.events', queue: 'p.orders.processing', routingKey: 'orders.#' }],
+      routes: [{ exchange: 'p.orders.events', queue: 'p.orders.processing', routingKey: 'orders.#' }],
     });
     for (let n = 1; n <= 5; n++) {
       const l = letter(n, n === 2 ? { 'x-death-reason': 'poison' } : {});

@@ -111,7 +111,7 @@ describe('expiry in a work queue', () => {
     const { pluginWith, stockChanged } = await import('./fixtures.ts');
     const bus = await createTestBus({ plugins: [pluginWith(() => {})], config: { bindings: { 'probe/watch': { enabled: false } } } });
     // nobody consumes the seed queue inventory.stock.updates: bind it and let a message expire there
-    await bus.transport.assertTopology({ exchanges: [], queues: [], bindings: [{ exchange: 'stokcerdas.inventory.events', queue: 'stokcerdas.inventory.stock.updates', routingKey: '#' }] });
+    await bus.transport.assertTopology({ exchanges: [], queues: [], routes: [{ exchange: 'stokcerdas.inventory.events', queue: 'stokcerdas.inventory.stock.updates', routingKey: '#' }] });
     await bus.publish('inventory.stock.level.changed', stockChanged(), { ttl: 1000 });
     await bus.advance(1000);
     const dead = bus.transport.peek('stokcerdas.inventory.stock.updates.dlq');

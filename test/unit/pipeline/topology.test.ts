@@ -12,7 +12,7 @@ describe('topology from bindings', () => {
     for (const q of ['sc.inventory.stock.updates', 'sc.ml.forecasting', 'sc.probe.watch']) {
       expect(queue(q)).toBeDefined();
       expect(queue(`${q}.dlq`)).toBeDefined();
-      expect(spec.bindings).toContainEqual({ exchange: 'sc.dlx', queue: `${q}.dlq`, routingKey: q });
+      expect(spec.routes).toContainEqual({ exchange: 'sc.dlx', queue: `${q}.dlq`, routingKey: q });
     }
   });
 
@@ -22,7 +22,7 @@ describe('topology from bindings', () => {
   });
 
   it('binds the handler queue with each routing key', () => {
-    expect(spec.bindings).toContainEqual({ exchange: 'sc.inventory.events', queue: 'sc.probe.watch', routingKey: 'inventory.#' });
+    expect(spec.routes).toContainEqual({ exchange: 'sc.inventory.events', queue: 'sc.probe.watch', routingKey: 'inventory.#' });
   });
 
   it('declares one wait queue per delay tier, capped, dead-lettering back through the default exchange', () => {
@@ -41,4 +41,13 @@ describe('topology from bindings', () => {
     expect(new Set(quorum.queues.map((q) => q.type))).toEqual(new Set(['quorum']));
     expect(quorum.queues.some((q) => q.maxPriority !== undefined)).toBe(false);
   });
+
+  it('routes into a plugin holding queue by its routes, and still by the deprecated "bindings"', () => {
+    const holding = (key: 'routes' | 'bindings') =>
+      buildTopology([binding], { prefix: 'sc', queueType: 'classic', holdingQueues: [{ name: 'notes.wait', messageTtlMs: 60_000, [key]: [{ exchange: 'notifications.direct', routingKey: 'wait.60s' }] }] });
+    for (const spec of [holding('routes'), holding('bindings')]) {
+      expect(spec.routes).toContainEqual({ exchange: 'sc.notifications.direct', queue: 'sc.notes.wait', routingKey: 'wait.60s' });
+    }
+  });
 });
+

@@ -10,7 +10,7 @@ const toQueue = (queue: string, body: string, properties: MessageProperties = {}
 async function setup(queues: QueueSpec[]): Promise<{ transport: MemoryTransport; clock: VirtualClock; advance(ms: number): Promise<void> }> {
   const clock = new VirtualClock();
   const transport = createMemoryTransport({ clock });
-  await transport.assertTopology({ exchanges: [], queues, bindings: [] });
+  await transport.assertTopology({ exchanges: [], queues, routes: [] });
   return { transport, clock, advance: (ms) => clock.advance(ms, () => transport.whenIdle()) };
 }
 
@@ -210,9 +210,9 @@ describe('memory transport dispatch and lifecycle', () => {
     const codeOf = (p: Promise<unknown>) => p.then(() => 'resolved', (e: { code?: string }) => e.code);
     expect(await codeOf(transport.get('missing'))).toBe(ErrorCodes.UNKNOWN_QUEUE);
     expect(await codeOf(transport.consume('missing', { prefetch: 1, concurrency: 1 }, async () => 'ack'))).toBe(ErrorCodes.UNKNOWN_QUEUE);
-    expect(await codeOf(transport.assertTopology({ exchanges: [], queues: [], bindings: [{ exchange: 'x', queue: 'q', routingKey: '#' }] })))
+    expect(await codeOf(transport.assertTopology({ exchanges: [], queues: [], routes: [{ exchange: 'x', queue: 'q', routingKey: '#' }] })))
       .toBe(ErrorCodes.UNKNOWN_EXCHANGE);
-    expect(await codeOf(transport.assertTopology({ exchanges: [], queues: [{ name: 'bad', deadLetterRoutingKey: 'k' }], bindings: [] })))
+    expect(await codeOf(transport.assertTopology({ exchanges: [], queues: [{ name: 'bad', deadLetterRoutingKey: 'k' }], routes: [] })))
       .toBe(ErrorCodes.TOPOLOGY_CONFLICT);
   });
 
