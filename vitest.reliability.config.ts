@@ -1,10 +1,11 @@
 import { defineConfig } from 'vitest/config';
 
 // Fault tests that cut or restart the broker for EVERY client on it: one file at a time, nothing
-// else running, generous timeouts (a broker restart takes ~5 s, reconnect backoff adds more).
+// else running, generous timeouts (a broker restart takes ~5 s, reconnect backoff adds more). The
+// console's browser test runs here as well, for the quiet machine it needs (see vitest.config.ts).
 export default defineConfig({
   test: {
-    include: ['test/reliability/**/*.test.ts'],
+    include: ['test/reliability/**/*.test.ts', 'test/integration/console/console.browser.test.ts'],
     fileParallelism: false,
     testTimeout: 180_000,
     hookTimeout: 60_000,
