@@ -59,6 +59,8 @@ export async function createConsole(source: ConsoleSource, options: { token?: st
       stream.attach(req, res, [
         { event: 'overview', data: overviewView(source, sampler, true) },
         { event: 'bindings', data: bindingsView(source, sampler, depths) },
+        // a page that reconnects catches up on jobs that changed while it was away
+        ...jobs.list().slice().reverse().map((job) => ({ event: 'job', data: job })),
       ]),
   };
 

@@ -18,6 +18,12 @@ export interface Job {
   error?: string;
   startedAt: string;
   finishedAt?: string;
+  /**
+   * Goes up with every change sent. The page gets a job twice over two connections (the POST's
+   * answer and the stream) in no fixed order: it keeps the higher version, so a fast job's "done"
+   * arriving before the POST's "running" is not undone by it.
+   */
+  version: number;
 }
 
 export interface JobProgress {
@@ -39,7 +45,7 @@ export class JobRegistry {
   }
 
   start(kind: Job['kind'], queue: string, selection: string, run: (p: JobProgress) => Promise<Partial<Job>>): Job {
-    const job: Job = { id: randomUUID(), kind, queue, selection, state: 'running', seen: 0, total: 0, done: 0, startedAt: new Date().toISOString() };
+    const job: Job = { id: randomUUID(), kind, queue, selection, state: 'running', seen: 0, total: 0, done: 0, startedAt: new Date().toISOString(), version: 1 };
     this.jobs.unshift(job);
     while (this.jobs.length > KEEP_FINISHED && this.jobs[this.jobs.length - 1]!.state !== 'running') this.jobs.pop();
     this.emit(job);
@@ -50,6 +56,7 @@ export class JobRegistry {
         const now = Date.now();
         if (now - last >= EMIT_EVERY_MS) {
           last = now;
+          job.version++;
           this.emit(job);
         }
       },
@@ -59,6 +66,7 @@ export class JobRegistry {
       (err: unknown) => Object.assign(job, { state: 'failed' as const, error: err instanceof Error ? err.message : String(err) }),
     ).finally(() => {
       job.finishedAt = new Date().toISOString();
+      job.version++;
       this.emit(job);
     });
     return job;

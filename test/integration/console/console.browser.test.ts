@@ -63,6 +63,11 @@ function startTraffic(): void {
     host.publishMany(batch).catch(() => undefined);
   }, 200);
 }
+async function jobState(id: string): Promise<string | undefined> {
+  const res = await fetch(`${base}/ui/api/jobs`, { headers: { authorization: `Bearer ${TOKEN}` } });
+  const jobs = (await res.json()) as Array<{ id: string; state: string }>;
+  return jobs.find((j) => j.id === id)?.state;
+}
 const cell = (key: string, col: string) => page.locator(`tr[data-key="${key}"] td[data-col="${col}"]`);
 const count = async (key: string, col: string) => Number((await cell(key, col).innerText()).replace(/[^0-9]/g, '') || '0');
 
@@ -101,10 +106,7 @@ describe.skipIf(skip !== undefined)('the console in headless Chromium, on Rabbit
     await expect.poll(async () => Number(await page.locator('.chart-card').first().getAttribute('data-value')), { timeout: 45_000 }).toBeGreaterThan(0);
   }, 180_000);
 
-  // Skipped, not passing: in 3 of 4 fresh-clone CI runs the replay job never reached "done" (45 s),
-  // even with this file alone, while it passes every time when run here by hand. Under investigation;
-  // the pause test after it fails with it (the replay dialog stays open).
-  it.skip('finds a dead letter by its reason, replays it with two clicks, and it is handled', async () => {
+  it('finds a dead letter by its reason, replays it with two clicks, and it is handled', async () => {
     state.marketplaceDown = true;
     const paid = ['P-100', 'P-101', 'P-102', 'P-slow-1', 'P-slow-2'];
     const events = await host.publishMany(paid.map((id) => ({ type: 'orders.order.paid', data: order(id), options: { tenantId: 'toko-bali' } })));
@@ -124,6 +126,14 @@ describe.skipIf(skip !== undefined)('the console in headless Chromium, on Rabbit
     await page.screenshot({ path: `${SHOTS}/dead-letters.png`, fullPage: true });
 
     state.marketplaceDown = false;
+    // The replay's answer is held back until its job is done: on a busy machine the stream's "done"
+    // overtakes the POST's "running", and the page must keep the newer of the two.
+    await page.route('**/ui/api/dlq/replay', async (route) => {
+      const answer = await route.fetch();
+      const job = (await answer.json()) as { id: string };
+      await waitFor(async () => (await jobState(job.id)) === 'done', 45_000, 'the replay job done');
+      await route.fulfill({ response: answer });
+    });
     await row.locator('button[data-action=replay-one]').click(); // first click
     await page.click('dialog button[data-action=confirm]'); // second click
     await page.waitForSelector('.job[data-state=done]', { timeout: 45_000 });
@@ -146,7 +156,7 @@ describe.skipIf(skip !== undefined)('the console in headless Chromium, on Rabbit
     await expect.poll(() => page.locator('tr[data-key="shop/marketplace"] td[data-col="dlq"]').innerText(), { timeout: 45_000 }).toBe('2');
   }, 240_000);
 
-  it.skip('pauses and resumes a binding through the pause service', async () => {
+  it('pauses and resumes a binding through the pause service', async () => {
     await page.click('tr[data-key="shop/orders"] button');
     await expect.poll(() => page.locator('tr[data-key="shop/orders"].paused').count(), { timeout: 45_000 }).toBe(1);
     expect(host.resolve<{ isPaused(k: string): boolean }>('bindings').isPaused('shop/orders')).toBe(true);

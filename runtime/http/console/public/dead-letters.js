@@ -32,12 +32,13 @@ export function mount(root, { live, params }) {
 
   let timer;
   const offJobs = live.on('job', (job) => {
-    jobs.update(job);
-    if (job.state !== 'running') {
+    if (jobs.update(job) && job.state !== 'running') {
       loadQueues();
       if (job.queue === state.queue) loadPage();
     }
   });
+  // the last few jobs, also those started from another tab or before this page was opened
+  get('/ui/api/jobs').then((list) => list.slice().reverse().forEach((job) => jobs.update(job)), () => undefined);
   loadQueues();
   if (state.queue) loadPage();
   else replace(detail, h('div', { class: 'card empty' }, h('p', { class: 'muted', text: 'Choose a DLQ on the left.' })));

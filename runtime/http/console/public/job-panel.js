@@ -6,8 +6,10 @@ export function jobPanel() {
   const shown = new Map();
   return {
     el,
+    /** false when `job` is not newer than what is shown (the stream's "done" can overtake the POST's answer) */
     update(job) {
       let item = shown.get(job.id);
+      if (item && Number(item.dataset.version) >= job.version) return false;
       if (!item) {
         item = h('div', { class: 'card job', dataset: { job: job.id } });
         shown.set(job.id, item);
@@ -23,6 +25,7 @@ export function jobPanel() {
       const bar = h('progress', { max: total, value: job.state === 'running' ? job.seen : total });
       const extra = [job.skipped ? `${job.skipped} left (not selected)` : '', job.unroutable ? `${job.unroutable} left (no original route)` : ''].filter(Boolean).join(', ');
       item.dataset.state = job.state;
+      item.dataset.version = String(job.version);
       replace(
         item,
         h('div', { class: 'job-head' },
@@ -32,6 +35,7 @@ export function jobPanel() {
         bar,
         h('div', { class: 'muted', dataset: { test: 'job-text' }, text: job.state === 'failed' ? `failed after ${job.done} ${verb}: ${job.error}` : `${fmt.int(job.done)} ${verb} · ${fmt.int(job.seen)} of ${fmt.int(job.total)} looked at${extra ? ` · ${extra}` : ''}` }),
       );
+      return true;
     },
   };
 }
