@@ -18,6 +18,7 @@ const USAGE = `usage: stokcerdas <command> [--config PATH] [options]
 
 commands:
   start                         start the host (memory transport unless a broker is configured)
+  start --demo                  the same, fed the live demo's traffic day after day (npm start): watch it at /ui
   check                         validate the config and every plugin; exit 1 on any problem
   plugins                       list plugins, handlers and their bindings
   new-plugin <name>             scaffold plugins/<name> with a passing fake-bus test
@@ -34,7 +35,7 @@ options: --config PATH, --prefix, --broker-url, --transport memory|amqp, --http-
          --log-level, --plugins-dir, --strict, --tenant ID`;
 
 async function main(argv: string[]): Promise<number> {
-  const cli = parseCliArgs(argv, { tenant: { type: 'string' }, live: { type: 'boolean' }, minutes: { type: 'string' }, ...DLQ_OPTIONS });
+  const cli = parseCliArgs(argv, { tenant: { type: 'string' }, live: { type: 'boolean' }, demo: { type: 'boolean' }, minutes: { type: 'string' }, ...DLQ_OPTIONS });
   if (cli.help || !cli.command) {
     console.log(USAGE);
     return cli.command || cli.help ? 0 : 1;
@@ -42,7 +43,7 @@ async function main(argv: string[]): Promise<number> {
   const { config, filepath } = await loadConfig({ configPath: cli.configPath, flags: cli.flags });
   switch (cli.command) {
     case 'start':
-      return start(config);
+      return cli.values.demo === true ? liveDemo(config, cli, true) : start(config);
     case 'check':
       return check(config, filepath);
     case 'plugins':
@@ -65,7 +66,7 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-async function liveDemo(config: ResolvedConfig, cli: ParsedCli): Promise<number> {
+async function liveDemo(config: ResolvedConfig, cli: ParsedCli, repeat = false): Promise<number> {
   const minutes = cli.values.minutes === undefined ? 3 : Number(cli.values.minutes);
   if (!Number.isFinite(minutes) || minutes <= 0 || minutes > 24 * 60) {
     console.error(`demo --minutes: a number of minutes from 0 to 1440 (got ${String(cli.values.minutes)})`);
@@ -79,7 +80,7 @@ async function liveDemo(config: ResolvedConfig, cli: ParsedCli): Promise<number>
   // as in start: the memory transport holds no socket, and the host must outlive its traffic
   const keepAlive = setInterval(() => undefined, 1 << 30);
   try {
-    await runLiveDemo({ config, minutes, progress: process.stderr, until });
+    await runLiveDemo({ config, minutes, progress: process.stderr, until, repeat });
   } finally {
     clearInterval(keepAlive);
   }

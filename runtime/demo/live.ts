@@ -21,6 +21,8 @@ export interface LiveDemoOptions {
   progress?: ProgressStream;
   /** resolves when the person is done (the CLI: SIGINT or SIGTERM) */
   until: Promise<unknown>;
+  /** run the next day's traffic after each day, until stopped (`stokcerdas start --demo`) */
+  repeat?: boolean;
 }
 
 // the outage starts at this share of the day's run and lasts a fifth of it, 30 s at least: longer
@@ -57,23 +59,29 @@ export async function runLiveDemo(options: LiveDemoOptions): Promise<void> {
     print(address ? `console: http://${address.host}:${address.port}/ui` : 'http.enabled is false: no console to watch');
     const past = history(day);
     const today = oneDay(day);
-    await send(host, past, 0, options.progress && createProgress('history (4 weeks, fast)', past.length, options.progress));
-    const timer = setTimeout(() => {
-      down = true;
-      print('demo: the shopee marketplace is down: its syncs retry, then go to the dead-letter queue');
-    }, runMs * OUTAGE.from);
-    const back = setTimeout(() => {
-      down = false;
-      print('demo: shopee is back: replay its retries-exhausted dead letters from the console');
-    }, runMs * OUTAGE.from + Math.max(OUTAGE.minMs, runMs * OUTAGE.share));
-    try {
-      await send(host, today, runMs, options.progress && createProgress(`${day} in ${runMs / 60_000} min`, today.length, options.progress));
-    } finally {
-      clearTimeout(timer);
-      clearTimeout(back);
-      down = false;
+    let stopped = false;
+    void options.until.then(() => (stopped = true));
+    await send(host, past, 0, () => stopped, options.progress && createProgress('history (4 weeks, fast)', past.length, options.progress));
+    for (let round = 0; !stopped && (round === 0 || options.repeat); round++) {
+      const date = round === 0 ? day : new Date(Date.parse(`${day}T00:00:00Z`) + round * 86_400_000).toISOString().slice(0, 10);
+      const traffic = round === 0 ? today : oneDay(date, 11 + round);
+      const timer = setTimeout(() => {
+        down = true;
+        print('demo: the shopee marketplace is down: its syncs retry, then go to the dead-letter queue');
+      }, runMs * OUTAGE.from);
+      const back = setTimeout(() => {
+        down = false;
+        print('demo: shopee is back: replay its retries-exhausted dead letters from the console');
+      }, runMs * OUTAGE.from + Math.max(OUTAGE.minMs, runMs * OUTAGE.share));
+      try {
+        await send(host, traffic, runMs, () => stopped, options.progress && createProgress(`${date} in ${runMs / 60_000} min`, traffic.length, options.progress));
+      } finally {
+        clearTimeout(timer);
+        clearTimeout(back);
+        down = false;
+      }
     }
-    print(`demo: traffic done; the host keeps running with its console${address ? ` at http://${address.host}:${address.port}/ui` : ''} (Ctrl-C stops it)`);
+    if (!stopped) print(`demo: traffic done; the host keeps running with its console${address ? ` at http://${address.host}:${address.port}/ui` : ''} (Ctrl-C stops it)`);
     await options.until;
   } finally {
     await host.stop();
@@ -82,12 +90,14 @@ export async function runLiveDemo(options: LiveDemoOptions): Promise<void> {
 }
 
 /** Publishes `events` spread over `spreadMs` in the order and spacing of their times (0: at once, in chunks). */
-async function send(host: ReturnType<typeof createHost>, events: DemoEvent[], spreadMs: number, progress?: { update(n: number): void; finish(s: string): void }): Promise<void> {
+async function send(host: ReturnType<typeof createHost>, events: DemoEvent[], spreadMs: number, stopped: () => boolean, progress?: { update(n: number): void; finish(s: string): void }): Promise<void> {
   if (events.length === 0) return;
   const first = events[0]!.at;
   const span = Math.max(1, events[events.length - 1]!.at - first);
   const started = Date.now();
   for (let i = 0; i < events.length; ) {
+    // a person's Ctrl-C stops the host: nothing more is sent to it
+    if (stopped()) return;
     const due = spreadMs === 0 ? Infinity : started + ((events[i]!.at - first) / span) * spreadMs;
     const wait = due === Infinity ? 0 : due - Date.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, Math.min(wait, 1_000)));

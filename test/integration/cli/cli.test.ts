@@ -76,6 +76,14 @@ describe('stokcerdas CLI', () => {
     expect(result.stdout).toContain('"msg":"stopped"');
   });
 
+  it('start --demo feeds the live demo day after day until Ctrl-C, then stops cleanly', async () => {
+    // 0.1 minutes a day: the second day's traffic starts within seconds of the first
+    const result = await run(['start', '--demo', '--minutes', '0.1', '--http-host', '127.0.0.1', '--http-port', '0'], { until: /2026-03-11 in 0\.1 min/, signal: 'SIGINT', timeoutMs: 120_000 });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/console: http:\/\/127\.0\.0\.1:\d+\/ui/);
+    expect(result.stderr).toMatch(/2026-03-10 in 0\.1 min[^\n]*events published/);
+  }, 150_000);
+
   it('check lists every plugin problem and exits 1', async () => {
     const cwd = await workdir({ plugins: { dir: join(ROOT, 'test/fixtures/plugins/broken') } });
     const result = await run(['check'], { cwd });
