@@ -16,7 +16,7 @@ import amqp from 'amqplib';
 import { createHost, definePlugin } from 'stokcerdas';
 import { silentLogger } from '../../runtime/observability/logger.ts';
 import { buildTopology } from '../../runtime/topology/build.ts';
-import { body, measureWarm, sendWindowed, stockPayload as payload, type LoopResult, type LoopSettings } from '../amqp-throughput/raw.ts';
+import { body, measureWarm, sendWindowed, stockPayload as payload, type LoopResult, type LoopSettings } from '../amqp-throughput/measure.ts';
 
 const urls = (process.env.RABBITMQ_URLS ?? 'amqp://guest:guest@127.0.0.1:5681,amqp://guest:guest@127.0.0.1:5682,amqp://guest:guest@127.0.0.1:5683').split(',');
 const messages = Number(process.argv[2] ?? process.env.BENCH_MESSAGES ?? 20_000);
