@@ -60,25 +60,31 @@ describe('a task queued behind a busy thread', () => {
     expect(board.move(1)).toBe(false);
   });
 
-  it('runs on the idle thread within a second while another binding loops for 3 s on the other', async () => {
+  // Order, not time, is asserted: on a loaded machine a thread's start-up alone has taken 2.4 s, so
+  // each loop spins long enough that "done before the loop ends" cannot be luck either way.
+  it('runs on the idle thread while another binding loops on the other, done before the loop ends', async () => {
     const pool = await twoThreads();
     try {
       await warm(pool);
       const movedBefore = pool.stats().moved;
       const runs = new SharedArrayBuffer(4 * 21);
       // the loop takes the first thread; then the quick calls alternate, so one waits behind it
-      const long = spinCall('long', { ms: 3_000, runs, cell: 0 }, 10_000);
-      const timeout = setTimeout(() => long.abort(new HandlerTimeoutError(long.binding.key, 10_000)), 10_000);
-      const longDone = timed(pool, long).finally(() => clearTimeout(timeout));
+      const long = spinCall('long', { ms: 6_000, runs, cell: 0 }, 20_000);
+      const timeout = setTimeout(() => long.abort(new HandlerTimeoutError(long.binding.key, 20_000)), 20_000);
+      let looping = true;
+      const longDone = timed(pool, long).finally(() => {
+        looping = false;
+        clearTimeout(timeout);
+      });
       const quick = Array.from({ length: 20 }, (_, i) => spinCall('quick', { ms: 2, runs, cell: i + 1 }));
       const quickDone = await Promise.all(quick.map((call) => timed(pool, call)));
 
       expect(quickDone.map((q) => q.outcome)).toEqual(quick.map(() => 'ok'));
-      expect(Math.max(...quickDone.map((q) => q.ms))).toBeLessThan(1_000);
+      expect(looping).toBe(true);
       expect(pool.stats().moved).toBeGreaterThan(movedBefore);
       const { outcome, ms } = await longDone;
       expect(outcome).toBe('ok');
-      expect(ms).toBeGreaterThanOrEqual(2_900);
+      expect(ms).toBeGreaterThanOrEqual(5_900);
       expect(long.outbox).toEqual([{ type: 'analytics.spin.done', data: expect.objectContaining({ cell: 0 }) }]);
       await drained(pool);
       expect(runsOf(runs)).toEqual(Array.from({ length: 21 }, () => 1));
@@ -87,7 +93,7 @@ describe('a task queued behind a busy thread', () => {
     } finally {
       await pool.close();
     }
-  }, 20_000);
+  }, 40_000);
 
   it('starts a second thread for it when the pool runs one thread and that one loops (minThreads 1, the default)', async () => {
     const pool = await twoThreads(undefined, 1);
@@ -95,11 +101,12 @@ describe('a task queued behind a busy thread', () => {
       const runs = new SharedArrayBuffer(4 * 3);
       expect(await settle(pool, spinCall('quick', { ms: 1, runs, cell: 2 }))).toBe('ok');
       expect(pool.stats().threads).toBe(1);
-      const long = settle(pool, spinCall('long', { ms: 3_000, runs, cell: 0 }, 10_000));
-      const behind = await timed(pool, spinCall('quick', { ms: 1, runs, cell: 1 }));
-      expect(behind.outcome).toBe('ok');
-      // a new thread's start-up (tsx, the plugin's import) instead of the loop's 3 s
-      expect(behind.ms).toBeLessThan(2_000);
+      let looping = true;
+      const long = settle(pool, spinCall('long', { ms: 8_000, runs, cell: 0 }, 20_000)).finally(() => (looping = false));
+      const behind = await settle(pool, spinCall('quick', { ms: 1, runs, cell: 1 }, 20_000));
+      expect(behind).toBe('ok');
+      // it waited for a new thread's start-up, not for the loop's 8 s
+      expect(looping).toBe(true);
       expect(pool.stats()).toMatchObject({ threads: 2, moved: 1 });
       expect(await long).toBe('ok');
       await drained(pool);
@@ -107,7 +114,7 @@ describe('a task queued behind a busy thread', () => {
     } finally {
       await pool.close();
     }
-  }, 20_000);
+  }, 40_000);
 
   it('can still be aborted once moved: its new thread is terminated and replaced', async () => {
     const pool = await twoThreads();
@@ -115,16 +122,18 @@ describe('a task queued behind a busy thread', () => {
       await warm(pool);
       const before = pool.stats();
       const runs = new SharedArrayBuffer(4 * 2);
-      const long = spinCall('long', { ms: 2_000, runs, cell: 0 }, 10_000);
+      const long = spinCall('long', { ms: 6_000, runs, cell: 0 }, 20_000);
       const filler = spinCall('quick', { ms: 50, runs, cell: 1 });
       // lands behind the long call; were it never moved, it would not start before the long call ends
       const loop = callOf(bindingOf(faults, 'loops', logger), [event('analytics.fault.loop', {})]);
-      const outcomes = Promise.all([settle(pool, long), settle(pool, filler), timed(pool, loop)]);
-      await until(() => pool.stats().moved > before.moved && pool.stats().running === 2, 1_500, 'loop moved and started');
+      let looping = true;
+      const outcomes = Promise.all([settle(pool, long).finally(() => (looping = false)), settle(pool, filler), settle(pool, loop).then((o) => ({ outcome: o, looping }))]);
+      await until(() => pool.stats().moved > before.moved && pool.stats().running === 2, 5_000, 'loop moved and started');
       loop.abort(new HandlerTimeoutError(loop.binding.key, 500));
       const [longOutcome, fillerOutcome, looped] = await outcomes;
       expect(looped.outcome).toBeInstanceOf(HandlerTimeoutError);
-      expect(looped.ms).toBeLessThan(1_900);
+      // the abort ended it where it ran, without waiting for the long call on the other thread
+      expect(looped.looping).toBe(true);
       expect([longOutcome, fillerOutcome]).toEqual(['ok', 'ok']);
       await drained(pool);
       expect(await settle(pool, spinCall('quick', { ms: 1, runs, cell: 1 }))).toBe('ok');
@@ -132,7 +141,7 @@ describe('a task queued behind a busy thread', () => {
     } finally {
       await pool.close();
     }
-  }, 20_000);
+  }, 40_000);
 
   it('runs every task exactly once when moves race the threads about to start them', async () => {
     // a 1 ms grace moves a task as its thread finishes the one in front: both sides race for its lane
