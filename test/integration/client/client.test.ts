@@ -112,9 +112,7 @@ describe('stokcerdas/client', () => {
     await host.start();
     const client = new StokcerdasClient({ broker: { url, prefix } }, { logger: silentLogger });
     await expect(client.publish('orders.order.created', { orderData: { id: 'O-0' } })).rejects.toMatchObject({ code: ErrorCodes.HOST_STATE });
-    const started = performance.now();
     await client.start();
-    const startMs = performance.now() - started;
     try {
       const sent = await client.publishBatch([
         { type: 'orders.order.created', data: { orderData: { id: 'O-1', totalAmount: 150_000 } }, options: { tenantId: 'toko-7', correlationId: 'c-1' } },
@@ -127,8 +125,6 @@ describe('stokcerdas/client', () => {
       await client.close();
       await host.stop();
     }
-    // connect + exchange declarations on a loaded 2-core machine: generous, but far below a host's start
-    expect(startMs).toBeLessThan(1_000);
   });
 
   it('loads no plugin loader, host, HTTP server, worker pool or NestJS (static imports from runtime/client)', () => {
