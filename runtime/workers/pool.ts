@@ -44,7 +44,12 @@ export interface WorkerPool {
   close(): Promise<void>;
 }
 
-const BOOTSTRAP = fileURLToPath(new URL('./bootstrap.mjs', import.meta.url));
+/**
+ * What each thread loads. Compiled (dist/runtime/workers/pool.js), worker.js itself: plain JavaScript,
+ * no TypeScript loader to register, so a new thread is ready in tens of ms. From the sources,
+ * bootstrap.mjs registers tsx first.
+ */
+const BOOTSTRAP = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? './bootstrap.mjs' : './worker.js', import.meta.url));
 /** one task running on a thread and one waiting behind it */
 const TASKS_PER_THREAD = 2;
 
