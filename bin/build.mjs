@@ -5,7 +5,8 @@
 // says how the launcher and the plugin loader decide between dist/ and the sources.
 //
 // Plain JavaScript on purpose: it runs before anything is compiled, with nothing but node and esbuild.
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, copyFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
@@ -90,14 +91,16 @@ try {
     mkdirSync(dirname(join(next, f)), { recursive: true });
     copyFileSync(join(ROOT, f), join(next, f));
   }
-  // what each compiled file was built from: the launcher and the plugin loader compare size and
-  // mtime before trusting dist/, and fall back to the sources through tsx when one changed
+  // what each compiled file was built from: the launcher and the plugin loader trust dist/ while
+  // every source has its size and either its mtime or (a copied file) its content hash, and fall
+  // back to the sources through tsx when one changed
   const manifest = { version: MANIFEST_VERSION, builtAt: new Date().toISOString(), esbuild: esbuildVersion, node: process.version, files: {} };
   for (const f of sources.sort()) {
     const s = statSync(join(ROOT, f));
-    manifest.files[posix(f)] = [s.size, Math.trunc(s.mtimeMs)];
+    const hash = createHash('sha256').update(readFileSync(join(ROOT, f))).digest('hex').slice(0, 16);
+    manifest.files[posix(f)] = [s.size, Math.trunc(s.mtimeMs), hash];
   }
-  writeFileSync(join(next, 'manifest.json'), `${JSON.stringify(manifest, null, 1)}\n`);
+  writeFileSync(join(next, 'manifest.json'), `${JSON.stringify(manifest)}\n`);
 
   const old = join(ROOT, `.dist-old-${process.pid}`);
   if (existsSync(DIST)) renameSync(DIST, old);

@@ -3,6 +3,7 @@
 // JavaScript in dist/ (bin/build.mjs, run by `npm ci`) when that build matches the sources, and
 // otherwise the TypeScript sources through tsx, saying why: a missing or stale build costs a slower
 // start, never a broken one. STOKCERDAS_FROM_SOURCE=1 always takes the sources.
+import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -20,15 +21,18 @@ function staleBuild() {
     return 'there is no compiled build (dist/manifest.json)';
   }
   if (manifest.version !== 1 || typeof manifest.files !== 'object') return 'dist/ was made by another version of the build';
-  for (const [file, [size, mtime]] of Object.entries(manifest.files)) {
+  for (const [file, [size, mtime, hash]] of Object.entries(manifest.files)) {
     if (!HOST_TREES.test(file)) continue;
+    const path = join(ROOT, file);
     let s;
     try {
-      s = statSync(join(ROOT, file));
+      s = statSync(path);
     } catch {
       return `${file} was removed after the build`;
     }
-    if (s.size !== size || Math.trunc(s.mtimeMs) !== mtime) return `${file} changed after the build`;
+    // a copy (a new mtime, the same bytes) is still what was compiled
+    const same = s.size === size && (Math.trunc(s.mtimeMs) === mtime || createHash('sha256').update(readFileSync(path)).digest('hex').slice(0, 16) === hash);
+    if (!same) return `${file} changed after the build`;
   }
   return undefined;
 }

@@ -5,6 +5,7 @@
  * goes through tsx, registered on first need only. From the sources (tsx, vitest) TypeScript
  * imports work already and nothing here changes an import.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -16,8 +17,8 @@ const DIST = fileURLToPath(new URL('../../', import.meta.url));
 const ROOT = resolve(DIST, '..');
 const TYPESCRIPT = /\.[cm]?ts$/;
 
-/** [size, mtime ms] of each source file when it was compiled, keyed by its posix path from ROOT */
-type Manifest = Record<string, [number, number]>;
+/** [size, mtime ms, content hash] of each source file when it was compiled, keyed by its posix path from ROOT */
+type Manifest = Record<string, [number, number, string]>;
 
 let manifest: Manifest | null | undefined;
 
@@ -32,10 +33,13 @@ function readManifest(): Manifest | null {
   return manifest;
 }
 
-const unchanged = (file: string, [size, mtime]: [number, number]): boolean => {
+/** Same size, and the same mtime or (a copy: a mounted or copied folder) the same bytes. */
+const unchanged = (file: string, [size, mtime, hash]: [number, number, string]): boolean => {
   try {
-    const s = statSync(join(ROOT, file));
-    return s.size === size && Math.trunc(s.mtimeMs) === mtime;
+    const path = join(ROOT, file);
+    const s = statSync(path);
+    if (s.size !== size) return false;
+    return Math.trunc(s.mtimeMs) === mtime || createHash('sha256').update(readFileSync(path)).digest('hex').slice(0, 16) === hash;
   } catch {
     return false;
   }
