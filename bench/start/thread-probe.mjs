@@ -7,7 +7,8 @@ import { Piscina } from 'piscina';
 
 const [filename, file, plugin, handler] = process.argv.slice(2);
 const started = performance.now();
-const pool = new Piscina({ filename, minThreads: 1, maxThreads: 1, idleTimeout: 60_000 });
+// as the host's pool starts its threads (runtime/workers/pool.ts)
+const pool = new Piscina({ filename, minThreads: 1, maxThreads: 1, idleTimeout: 60_000, execArgv: [...process.execArgv, '--conditions=stokcerdas-worker-thread'] });
 const first = await pool.run({ kind: 'check', file, plugin, handlers: [], options: {} });
 const readyMs = performance.now() - started;
 const second = await pool.run({ kind: 'check', file, plugin, handlers: [handler], options: {} });
