@@ -7,7 +7,7 @@
  * Sides alternate within each round, the order flipping every round. One JSON line per round, then
  * the medians and the tsx/compiled ratios.
  *
- *   npm run build && node --import tsx bench/start/run.ts      (ROUNDS=5 by default; SAMPLES=3 thread samples per side)
+ *   npm run build && npm run bench:start      (ROUNDS=5 by default; SAMPLES=3 thread samples per side)
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
