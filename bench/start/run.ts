@@ -5,7 +5,8 @@
  *   (b) a new piscina worker thread: until it answers its first task (ready to take work), and until
  *       it has imported ml-forecasting's module (the bundled worker-mode plugin) as well.
  * Sides alternate within each round, the order flipping every round. One JSON line per round, then
- * the medians and the tsx/compiled ratios.
+ * the medians and the tsx/compiled ratios. BEFORE=<a checkout of an earlier commit, its node_modules
+ * linked> adds that checkout's `node --import tsx runtime/cli.ts start` as a third start side.
  *
  *   npm run build && npm run bench:start      (ROUNDS=5 by default; SAMPLES=3 thread samples per side)
  */
@@ -21,9 +22,12 @@ const SAMPLES = Number(process.env.SAMPLES ?? 3);
 const TICK_MS = 10; // /proc/<pid>/stat counts CPU in clock ticks of 1/100 s on Linux
 
 type Side = 'compiled' | 'tsx';
-const START: Record<Side, string[]> = {
-  compiled: [join(ROOT, 'bin/stokcerdas.mjs'), 'start'],
-  tsx: ['--import', 'tsx', join(ROOT, 'runtime/cli.ts'), 'start'],
+type StartSide = Side | 'before';
+const BEFORE = process.env.BEFORE ? resolve(process.env.BEFORE) : undefined;
+const START: Record<StartSide, { args: string[]; cwd: string }> = {
+  compiled: { args: [join(ROOT, 'bin/stokcerdas.mjs'), 'start'], cwd: ROOT },
+  tsx: { args: ['--import', 'tsx', join(ROOT, 'runtime/cli.ts'), 'start'], cwd: ROOT },
+  before: { args: ['--import', 'tsx', join(BEFORE ?? ROOT, 'runtime/cli.ts'), 'start'], cwd: BEFORE ?? ROOT },
 };
 const THREAD: Record<Side, { filename: string; plugin: string }> = {
   compiled: { filename: join(ROOT, 'dist/runtime/workers/worker.js'), plugin: join(ROOT, 'dist/plugins/ml-forecasting/index.js') },
@@ -51,12 +55,12 @@ interface StartSample {
   cpuMs: number;
 }
 
-async function startToReady(side: Side): Promise<StartSample> {
+async function startToReady(side: StartSide): Promise<StartSample> {
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const key of Object.keys(env)) if (/^(RABBITMQ_|EVENT_BUS_|STOKCERDAS_)/.test(key)) delete env[key];
   env.STOKCERDAS_HTTP_PORT = String(await freePort());
   const started = performance.now();
-  const child = spawn(process.execPath, START[side], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, START[side].args, { cwd: START[side].cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
   const sample = await new Promise<StartSample>((done, fail) => {
@@ -104,7 +108,7 @@ const round1 = (x: number) => Math.round(x * 10) / 10;
 
 interface Round {
   round: number;
-  start: Record<Side, StartSample>;
+  start: Record<StartSide, StartSample>;
   thread: Record<Side, ThreadSample>;
 }
 
@@ -112,8 +116,9 @@ async function main(): Promise<void> {
   const rounds: Round[] = [];
   for (let r = 1; r <= ROUNDS; r++) {
     const order: Side[] = r % 2 ? ['compiled', 'tsx'] : ['tsx', 'compiled'];
-    const start = {} as Record<Side, StartSample>;
-    for (const side of order) start[side] = await startToReady(side);
+    const start = {} as Record<StartSide, StartSample>;
+    const starts: StartSide[] = BEFORE ? (r % 2 ? [...order, 'before'] : ['before', ...order]) : order;
+    for (const side of starts) start[side] = await startToReady(side);
     const samples: Record<Side, ThreadSample[]> = { compiled: [], tsx: [] };
     for (let i = 0; i < SAMPLES; i++) for (const side of order) samples[side].push(await threadSample(side));
     const thread = {} as Record<Side, ThreadSample>;
@@ -129,8 +134,8 @@ async function main(): Promise<void> {
     rounds: rounds.length,
     node: process.version,
     medians: {
-      startWallMs: { compiled: med((r) => r.start.compiled.wallMs), tsx: med((r) => r.start.tsx.wallMs) },
-      startCpuMs: { compiled: med((r) => r.start.compiled.cpuMs), tsx: med((r) => r.start.tsx.cpuMs) },
+      startWallMs: { compiled: med((r) => r.start.compiled.wallMs), tsx: med((r) => r.start.tsx.wallMs), ...(BEFORE ? { before: med((r) => r.start.before.wallMs) } : {}) },
+      startCpuMs: { compiled: med((r) => r.start.compiled.cpuMs), tsx: med((r) => r.start.tsx.cpuMs), ...(BEFORE ? { before: med((r) => r.start.before.cpuMs) } : {}) },
       threadReadyMs: { compiled: med((r) => r.thread.compiled.readyMs), tsx: med((r) => r.thread.tsx.readyMs) },
       threadPluginMs: { compiled: med((r) => r.thread.compiled.pluginMs), tsx: med((r) => r.thread.tsx.pluginMs) },
     },
@@ -140,6 +145,7 @@ async function main(): Promise<void> {
       startCpu: round1(med((r) => r.start.tsx.cpuMs / Math.max(TICK_MS, r.start.compiled.cpuMs))),
       threadReady: round1(med((r) => r.thread.tsx.readyMs / r.thread.compiled.readyMs)),
       threadPlugin: round1(med((r) => r.thread.tsx.pluginMs / r.thread.compiled.pluginMs)),
+      ...(BEFORE ? { startWallBefore: round1(med((r) => r.start.before.wallMs / r.start.compiled.wallMs)) } : {}),
     },
     targets: {
       startToReadyMs: 1_000,
