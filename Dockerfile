@@ -1,5 +1,7 @@
 # The StokCerdas host: `docker compose up` (docker-compose.yml) or see README "Docker".
-# No build step: tsx (a runtime dependency) loads the TypeScript at start, as `npm start` does.
+# The runtime stage compiles the TypeScript into dist/ with esbuild (bin/build.mjs, about a second), as
+# `npm ci` does in a clone: the host starts from plain JavaScript. tsx (a runtime dependency) stays for
+# a plugin folder or config mounted over the bundled ones (docs/compiled-build.md).
 # No `# syntax=` line: the classic builder and BuildKit both build this file without fetching a frontend.
 #
 # The base is the official Node image of NODE_VERSION. To pin it by digest (reproducible builds; a
@@ -19,6 +21,9 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
  && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
+# `npm ci` runs the package's `prepare` (bin/build.mjs), which finds no sources yet here and says so;
+# the runtime stage builds once the sources are in
+COPY bin/build.mjs ./bin/build.mjs
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 # An addon compiled here (better-sqlite3 when no prebuilt binary fits) leaves ~28 MB of objects,
 # static libraries and Makefiles beside it: keep each package's build/Release/*.node, which is all
@@ -56,19 +61,20 @@ COPY runtime ./runtime
 # the bundled plugins; mount your own folder over /app/plugins and your config over
 # /app/stokcerdas.config.ts (both read at start)
 COPY plugins ./plugins
+# dist/: the runtime, the bundled plugins and the config compiled; root's and read-only like the rest
+RUN node bin/build.mjs
 # plugin state (ml-forecasting's sqlite store defaults to data/ml-forecasting.sqlite under the working
 # directory): a volume, so it outlives the container; mount a named volume or a host folder here
 RUN mkdir -p /app/data && chown node:node /app/data
 VOLUME /app/data
 USER node
-# tsx compiles each TypeScript file at its first import and keeps the result in /tmp/tsx-<uid>, keyed by
-# the file's content. `check` imports the runtime and every bundled plugin once here (and fails the
-# build if one is broken), so a new container does not compile them again at each start (~1 MB).
-RUN STOKCERDAS_HTTP_HOST=127.0.0.1 node --import tsx runtime/cli.ts check >/dev/null
+# `check` imports the compiled runtime and every bundled plugin once, also on a worker thread, and
+# fails the build if one is broken
+RUN STOKCERDAS_HTTP_HOST=127.0.0.1 node bin/stokcerdas.mjs check >/dev/null
 EXPOSE 8080
 # node itself: the slim image has no curl. Only /healthz (open without the token).
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.STOKCERDAS_HTTP_PORT||8080)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # exec form: node itself is PID 1, no shell in between, so `docker stop`'s SIGTERM reaches the host and it
 # drains in-flight deliveries (up to shutdown.drainTimeoutMs, 30 s: give `docker stop -t` / stop_grace_period more)
-CMD ["node", "--import", "tsx", "runtime/cli.ts", "start"]
+CMD ["node", "bin/stokcerdas.mjs", "start"]

@@ -4,6 +4,8 @@ import { defineConfig } from 'vitest/config';
 // else running, generous timeouts (a broker restart takes ~5 s, reconnect backoff adds more). The
 // console's browser test runs here as well, for the quiet machine it needs (see vitest.config.ts).
 export default defineConfig({
+  // tsconfig.json's paths: 'stokcerdas' is the TypeScript sources here (plain node takes dist/)
+  resolve: { tsconfigPaths: true },
   test: {
     include: ['test/reliability/**/*.test.ts', 'test/integration/console/console.browser.test.ts'],
     fileParallelism: false,

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // What the Docker image does, outside a container (.ci/docker-smoke.sh builds and runs the image
 // itself where a Docker engine can run, and falls back to this where none can): copy the
-// files the Dockerfile COPYs, run its `npm ci --omit=dev`, start its CMD with its ENV, poll
+// files the Dockerfile COPYs, run its `npm ci --omit=dev`, then its runtime stage's `node` steps
+// (the build into dist/, `check`), start its CMD with its ENV, poll
 // /healthz until 200, check /readyz and the token, SIGTERM, expect exit 0. Everything is read from
 // the Dockerfile, so the check follows it when it changes.
 import { execFileSync, spawn } from 'node:child_process';
@@ -41,7 +42,12 @@ function readDockerfile() {
   if (!Array.isArray(cmd)) fail('CMD must be in exec form (a JSON array) so SIGTERM reaches node');
   const npmCi = lines.map((l) => /npm ci[^&]*/.exec(l)?.[0]).find(Boolean)?.trim();
   if (!npmCi || !npmCi.includes('--omit=dev')) fail('the Dockerfile must install with `npm ci --omit=dev`');
-  return { env, sources, cmd, npmCi };
+  // the runtime stage's steps that run node in /app (VAR=value prefixes allowed); mkdir/chown are the image's own
+  const nodeSteps = runtime
+    .filter((l) => /^RUN\s/i.test(l))
+    .map((l) => l.slice(4).trim())
+    .filter((c) => /^([A-Z0-9_]+=\S+\s+)*node\s/.test(c));
+  return { env, sources, cmd, npmCi, nodeSteps };
 }
 
 const freePort = () =>
@@ -102,6 +108,10 @@ try {
     if (existsSync(dirname(target))) cpSync(join(ROOT, 'node_modules', addon), target, { recursive: true });
   }
   if (existsSync(join(work, 'node_modules', 'vitest'))) fail('vitest (a devDependency) was installed by --omit=dev');
+  for (const step of docker.nodeSteps) {
+    log(`RUN ${step}`);
+    execFileSync('sh', ['-c', step], { cwd: work, env: { ...process.env, ...docker.env }, stdio: ['ignore', 'inherit', 'inherit'] });
+  }
 
   const port = await freePort();
   const token = randomBytes(12).toString('hex');
@@ -135,6 +145,7 @@ try {
   }
   log('/readyz 200');
   if (output.includes('plugin skipped')) fail(`a bundled plugin did not load in the production install:\n${output}`);
+  if (output.includes('through tsx')) fail(`the production start did not run the compiled build:\n${output}`);
   if ((await get(port, '/metrics')).status !== 401) fail('/metrics answered without the bearer token');
   const metrics = await get(port, '/metrics', { authorization: `Bearer ${token}` });
   if (metrics.status !== 200 || !metrics.text.includes('stokcerdas_broker_connected 1')) fail(`/metrics with the token: ${metrics.status}`);

@@ -2,7 +2,6 @@ import path from 'node:path';
 import { stat } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import { cosmiconfig, defaultLoaders, type Loader, type PublicExplorer } from 'cosmiconfig';
-import { tsImport } from 'tsx/esm/api';
 import type { core } from 'zod';
 import { StokcerdasError, ErrorCodes } from '../errors/index.ts';
 import { configSchema, type ResolvedConfig } from './schema.ts';
@@ -19,6 +18,12 @@ export interface LoadConfigOptions {
   /** default: process.env */
   env?: NodeJS.ProcessEnv;
   flags?: CliFlags;
+  /**
+   * Imports a .ts/.mts/.cts/.js/.mjs/.cjs config file (an absolute path) and returns its module.
+   * Default: through tsx (below). The compiled CLI passes its own, which takes the file's compiled
+   * twin when there is one and keeps 'stokcerdas' the compiled runtime it runs.
+   */
+  importModule?: (filepath: string) => Promise<unknown>;
 }
 
 export interface LoadedConfig {
@@ -39,9 +44,12 @@ export const SEARCH_PLACES = [
 
 // tsx, not cosmiconfig's TypeScript-compiler loader: `npm ci --omit=dev` images have no TS compiler
 // at run time, and tsx is the loader the plugins and workers already use. JS configs go through it
-// too, so a .js config can import 'stokcerdas' (whose entry is .ts) without `--import tsx`.
-const importModule: Loader = async (filepath) =>
-  defaultExport(await tsImport(pathToFileURL(filepath).href, import.meta.url));
+// too, so a .js config can import 'stokcerdas' (the sources here) without `--import tsx`. Loaded on
+// first use: a compiled start with its own importer never pays for it.
+const tsxImport = async (filepath: string): Promise<unknown> => {
+  const { tsImport } = await import('tsx/esm/api');
+  return tsImport(pathToFileURL(filepath).href, import.meta.url);
+};
 
 const NO_DEFAULT = Symbol('no default export');
 
@@ -55,18 +63,19 @@ function defaultExport(mod: unknown): unknown {
   return value;
 }
 
-function explorer(): PublicExplorer {
+function explorer(importModule: (filepath: string) => Promise<unknown>): PublicExplorer {
+  const load: Loader = async (filepath) => defaultExport(await importModule(filepath));
   return cosmiconfig('stokcerdas', {
     searchPlaces: SEARCH_PLACES,
     // cache off: `check` after an edit and the tests reload the same path and must see the new content
     cache: false,
     loaders: {
-      '.ts': importModule,
-      '.mts': importModule,
-      '.cts': importModule,
-      '.js': importModule,
-      '.mjs': importModule,
-      '.cjs': importModule,
+      '.ts': load,
+      '.mts': load,
+      '.cts': load,
+      '.js': load,
+      '.mjs': load,
+      '.cjs': load,
       '.json': defaultLoaders['.json'],
       noExt: defaultLoaders.noExt,
     },
@@ -85,8 +94,8 @@ async function isFile(filepath: string): Promise<boolean> {
  * cosmiconfig 9's `searchStrategy: 'project'` does not stop at package.json (its `break` leaves only
  * the inner loop), so walk up ourselves: from cwd to the nearest folder holding a package.json.
  */
-async function search(from: string): Promise<{ config: unknown; filepath: string } | null> {
-  const finder = explorer();
+async function search(from: string, importModule: (filepath: string) => Promise<unknown>): Promise<{ config: unknown; filepath: string } | null> {
+  const finder = explorer(importModule);
   let dir = from;
   for (;;) {
     const found = await finder.search(dir);
@@ -107,7 +116,11 @@ function loadFailed(filepath: string, cause: unknown): StokcerdasError {
   );
 }
 
-async function readConfigFile(cwd: string, configPath: string | undefined): Promise<{ config: unknown; filepath?: string }> {
+async function readConfigFile(
+  cwd: string,
+  configPath: string | undefined,
+  importModule: (filepath: string) => Promise<unknown>,
+): Promise<{ config: unknown; filepath?: string }> {
   if (configPath !== undefined) {
     const filepath = path.resolve(cwd, configPath);
     if (!(await isFile(filepath))) {
@@ -118,14 +131,14 @@ async function readConfigFile(cwd: string, configPath: string | undefined): Prom
       );
     }
     try {
-      const found = await explorer().load(filepath);
+      const found = await explorer(importModule).load(filepath);
       return { config: found?.isEmpty ? {} : found?.config, filepath };
     } catch (err) {
       throw loadFailed(filepath, err);
     }
   }
   try {
-    const found = await search(cwd);
+    const found = await search(cwd, importModule);
     return found ? { config: found.config, filepath: found.filepath } : { config: {} };
   } catch (err) {
     const filepath = (err as { filepath?: unknown }).filepath;
@@ -167,7 +180,7 @@ function attribute(problem: ConfigProblem, sources: Record<string, string>): Con
  */
 export async function loadConfig(options: LoadConfigOptions = {}): Promise<LoadedConfig> {
   const cwd = path.resolve(options.cwd ?? process.cwd());
-  const file = await readConfigFile(cwd, options.configPath);
+  const file = await readConfigFile(cwd, options.configPath, options.importModule ?? tsxImport);
   const env = readEnvOverlay(options.env ?? process.env);
   const flags = readFlagsOverlay(options.flags ?? {});
   const sources = { ...env.sources, ...flags.sources };

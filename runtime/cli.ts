@@ -5,6 +5,7 @@
 import { resolve } from 'node:path';
 import { loadConfig, parseCliArgs, redactString, type ParsedCli } from '../config/index.ts';
 import type { ResolvedConfig } from '../config/schema.ts';
+import { importConfigModule, RUNS_COMPILED } from './compiled/index.ts';
 import { StokcerdasError } from './errors.ts';
 import { DLQ_OPTIONS, runDlqCommand } from './dlq/index.ts';
 import { createHost } from './host/host.ts';
@@ -40,7 +41,9 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return cli.command || cli.help ? 0 : 1;
   }
-  const { config, filepath } = await loadConfig({ configPath: cli.configPath, flags: cli.flags });
+  // compiled: the config file's compiled twin, or tsx for it without this package's tsconfig paths
+  const importModule = RUNS_COMPILED ? importConfigModule : undefined;
+  const { config, filepath } = await loadConfig({ configPath: cli.configPath, flags: cli.flags, importModule });
   switch (cli.command) {
     case 'start':
       return cli.values.demo === true ? liveDemo(config, cli, true) : start(config);

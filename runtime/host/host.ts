@@ -15,13 +15,15 @@ import type { LocalListener } from '../publishing/local-subscriptions.ts';
 import type { Transport } from '../transport/contract.ts';
 import type { PausableConsumer } from './pause-control.ts';
 import { startBindings } from './consumers.ts';
+import { HostWorkers } from './host-workers.ts';
 import { loadHostPlugins, type PluginSet } from './plugin-set.ts';
 import { configProblems } from './preflight.ts';
 import { wireHost, type HostOptions, type HostWiring, type WorkerPoolHandle } from './wiring.ts';
 
 export type { HostOptions, WorkerPoolHandle } from './wiring.ts';
 
-// loaded only when a binding runs in worker mode: piscina stays out of hosts that never use it
+// loaded when a binding runs in worker mode, or early for folder plugins (host-workers.ts): piscina
+// stays out of hosts given their plugins in code that never use it
 const defaultWorkerInvoker: NonNullable<HostOptions['workerInvoker']> = async (h) => (await import('../workers/index.ts')).createWorkerInvoker(h);
 
 export type HostState = 'created' | 'starting' | 'ready' | 'stopping' | 'stopped' | 'failed';
@@ -88,7 +90,8 @@ class RuntimeHost implements Host, HostInternals {
   private readonly closers: Closer[] = [];
   private http?: HttpServer;
   private consumers: PausableConsumer[] = [];
-  private workers?: WorkerPoolHandle;
+  private readonly pool: HostWorkers;
+  private workersCloserPushed = false;
   private pluginSet?: PluginSet;
   private skipped: SkippedPlugin[] = [];
 
@@ -98,6 +101,19 @@ class RuntimeHost implements Host, HostInternals {
     this.logger = this.wiring.logger;
     this.transport = this.wiring.transport;
     this.metrics = this.wiring.metrics;
+    this.pool = new HostWorkers(options.workerInvoker ?? defaultWorkerInvoker, { config, logger: this.logger });
+  }
+
+  /** the worker pool once the start's check took it; undefined when no handler runs in worker mode */
+  private get workers(): WorkerPoolHandle | undefined {
+    return this.pool.current;
+  }
+
+  /** One closer for the pool, registered by whichever step opens it first. */
+  private closeWorkersOnStop(): void {
+    if (this.workersCloserPushed) return;
+    this.workersCloserPushed = true;
+    this.closers.push(() => this.pool.close());
   }
 
   async start(): Promise<void> {
@@ -105,6 +121,12 @@ class RuntimeHost implements Host, HostInternals {
     this.state = 'starting';
     try {
       this.closers.push(this.startEventLoopMonitor());
+      // folder plugins with the default pool: its first thread loads beside the HTTP start and the
+      // plugin imports, not after them (host-workers.ts)
+      if (this.options.plugins === undefined && this.options.workerInvoker === undefined) {
+        this.closeWorkersOnStop();
+        this.pool.openEarly();
+      }
       // up before the broker connect: /healthz answers and /readyz says "starting" during a slow start
       if (this.config.http.enabled) this.closers.push(await this.startHttp());
       this.warnAboutData();
@@ -192,10 +214,7 @@ class RuntimeHost implements Host, HostInternals {
   /** Preflight, then setup(); the worker pool starts first so a module that cannot load on a thread is skipped like any broken plugin. */
   private async startPlugins(): Promise<PluginSet> {
     const { registry, container, clock, publisher } = this.wiring;
-    this.closers.push(async () => {
-      await this.workers?.close();
-      this.workers = undefined;
-    });
+    this.closeWorkersOnStop();
     const set = await loadHostPlugins({
       config: this.config,
       cwd: this.options.cwd,
@@ -206,10 +225,11 @@ class RuntimeHost implements Host, HostInternals {
       clock,
       publish: (type, data, opts) => publisher.publish(type, data, opts),
       checkWorkers: async (bindings, optionsOf) => {
-        this.workers = await (this.options.workerInvoker ?? defaultWorkerInvoker)({ config: this.config, logger: this.logger });
-        return (await this.workers.validate?.(bindings, optionsOf)) ?? [];
+        const workers = await this.pool.take();
+        return (await workers.validate?.(bindings, optionsOf)) ?? [];
       },
     });
+    this.pool.releaseUnused();
     this.pluginSet = set;
     this.plugins = set.plugins;
     this.problems = set.problems;

@@ -1,6 +1,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { compiledTwin, importModule } from '../compiled/index.ts';
 import { ErrorCodes, StokcerdasError } from '../errors.ts';
 import type { PluginDefinition, PluginQueue } from './types.ts';
 import { extensionProblems, formatPath, pluginLabel, pluginShapeProblems, validatePluginDefinition } from './validate.ts';
@@ -118,8 +119,11 @@ async function importPlugin(found: DiscoveredPlugin): Promise<Candidate | Plugin
   const index = basename(found.file);
   const problem = (error: StokcerdasError): PluginProblem => ({ plugin: found.name, file: found.file, error });
   let mod: Record<string, unknown>;
+  // a compiled host imports a bundled plugin's compiled twin (worker threads then import that file
+  // too); any other TypeScript plugin goes through tsx
+  const file = compiledTwin(found.file) ?? found.file;
   try {
-    mod = (await import(pathToFileURL(found.file).href)) as Record<string, unknown>;
+    mod = await importModule(pathToFileURL(file).href);
   } catch (err) {
     return problem(
       new StokcerdasError(
@@ -140,7 +144,7 @@ async function importPlugin(found: DiscoveredPlugin): Promise<Candidate | Plugin
     );
   }
   try {
-    return { definition: validatePluginDefinition(mod.default, found.dir), dir: found.dir, file: found.file, label };
+    return { definition: validatePluginDefinition(mod.default, found.dir), dir: found.dir, file, label };
   } catch (err) {
     if (err instanceof StokcerdasError) return problem(err);
     throw err;

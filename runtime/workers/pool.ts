@@ -44,7 +44,17 @@ export interface WorkerPool {
   close(): Promise<void>;
 }
 
-const BOOTSTRAP = fileURLToPath(new URL('./bootstrap.mjs', import.meta.url));
+/**
+ * What each thread loads. Compiled (dist/runtime/workers/pool.js), worker.js itself: plain JavaScript,
+ * no TypeScript loader to register, so a new thread is ready in tens of ms. From the sources,
+ * bootstrap.mjs registers tsx first.
+ */
+const BOOTSTRAP = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? './bootstrap.mjs' : './worker.js', import.meta.url));
+/**
+ * Threads resolve 'stokcerdas' to its worker-thread entry (thread-api.ts): the public API without
+ * the host's module graph. From the sources tsconfig's paths decide instead, and nothing changes.
+ */
+const THREAD_CONDITION = '--conditions=stokcerdas-worker-thread';
 /** one task running on a thread and one waiting behind it */
 const TASKS_PER_THREAD = 2;
 
@@ -68,6 +78,7 @@ export async function createWorkerInvoker(options: WorkerPoolOptions): Promise<W
     // between one result and the next task; the board keeps a dying thread from taking it along
     concurrentTasksPerWorker: TASKS_PER_THREAD,
     workerData: board.shared,
+    execArgv: [...process.execArgv, THREAD_CONDITION],
     // utilisation comes from the threads' own handler times (piscina's run time would count the
     // wait behind the running task); skipping piscina's histograms saves main-thread work per task
     recordTiming: false,

@@ -1,12 +1,13 @@
 /**
- * The worker-thread side (loaded by bootstrap.mjs once tsx is registered). It imports plugin
- * modules itself — a function cannot cross threads — and runs one handler call per task.
+ * The worker-thread side: piscina's `filename` when compiled, loaded by bootstrap.mjs (tsx) from the
+ * sources. It imports plugin modules itself — a function cannot cross threads — and runs one handler call per task.
  * Everything a handler does that must reach the main thread (publish, log) is collected and
  * returned with the outcome; a handler error is returned too, never thrown, so its name, code and
  * stack survive (structured clone keeps neither a custom name nor a code).
  */
 import { performance } from 'node:perf_hooks';
 import { threadId, workerData } from 'node:worker_threads';
+import { importModule } from '../compiled/index.ts';
 import { ErrorCodes, StokcerdasError } from '../errors.ts';
 import type { HandlerDefinition, PluginDefinition } from '../plugins/types.ts';
 import { LaneBoard } from './lanes.ts';
@@ -73,7 +74,8 @@ async function findHandler(file: string, plugin: string, handler: string): Promi
   if (cached) return cached;
   let loading = modules.get(file);
   if (!loading) {
-    loading = import(file) as Promise<Record<string, unknown>>;
+    // compiled threads register tsx only when a TypeScript plugin module arrives
+    loading = importModule(file);
     modules.set(file, loading);
     // a failed import is not cached: the next check reports the same cause instead of a stale one
     loading.catch(() => modules.delete(file));
