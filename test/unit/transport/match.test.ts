@@ -113,6 +113,7 @@ describe('topicMatches', () => {
     const key = Array.from({ length: 60 }, (_, i) => `w${i}`).join('.');
     const started = performance.now();
     expect(topicMatches('#.a.#.b.#.c.#.d.#', key)).toBe(false);
-    expect(performance.now() - started).toBeLessThan(200);
+    // a backtracking matcher takes minutes here; the bound is far above any machine's load
+    expect(performance.now() - started).toBeLessThan(5_000);
   });
 });
