@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { PoisonMessageError } from '../errors.ts';
 import type { Delivery, OutgoingMessage } from '../transport/contract.ts';
 import type { CloudEventWire, PublishOptions } from './types.ts';
 import { Rejection, type SchemaRegistry } from './schemas.ts';
 import { seedEnvelope } from './seed-envelope.ts';
 import { parseTime } from './time.ts';
+import { eventId } from './event-id.ts';
 
 /** Structured-mode CloudEvents 1.0 on the wire (docs/wire-format.md). */
 export const CLOUDEVENTS_CONTENT_TYPE = 'application/cloudevents+json';
@@ -20,7 +20,7 @@ export interface BuildEventInput extends PublishOptions {
 export function buildEvent(type: string, data: unknown, input: BuildEventInput): CloudEventWire {
   const event: CloudEventWire = {
     specversion: '1.0',
-    id: input.id ?? randomUUID(),
+    id: input.id ?? eventId(),
     source: input.source,
     type,
     time: input.time === undefined ? isoOf(input.now) : toRfc3339(input.time),
@@ -194,7 +194,7 @@ function wrapPlain(record: Record<string, unknown>, delivery: Delivery, registry
     throw new PoisonMessageError(`timestamp: ${JSON.stringify(envelope.time)} is not a valid date`, ['timestamp: not a valid date']);
   }
   return buildEvent(type, data, {
-    id: envelope?.id ?? str(props.messageId) ?? randomUUID(),
+    id: envelope?.id ?? str(props.messageId) ?? eventId(),
     source: `urn:stokcerdas:wrapped:${delivery.exchange || 'default'}`,
     now: now(),
     time: envelope?.time ?? (props.timestamp ? props.timestamp * 1000 : undefined),
