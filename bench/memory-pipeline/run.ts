@@ -3,7 +3,7 @@
  * schema → enrich → dedupe → timeout → no-op handler → ack) next to a bare EventEmitter dispatch
  * of the same payloads, in one process. The two sides run interleaved, ROUNDS times (a fresh host
  * each round); one JSON line per round, then one with the medians. Besides events/s it reports the
- * process CPU per event (user + system, every thread: GC helpers included), which a busy machine
+ * process CPU per event (user + system, every thread: the GC threads included), which a busy machine
  * disturbs far less than the wall-clock rate.
  *
  *   npm run bench:memory            (N=100000, ROUNDS=3 by default; N=… ROUNDS=… to change)

@@ -2,14 +2,15 @@
  * What each step of one event costs on its own, on the same seed-shaped payload as run.ts: the
  * publish side (schema, CloudEvent, context, extensions, JSON, AMQP properties) and the delivery
  * side (JSON back, CloudEvent check, schema, context, dedupe). One JSON line per step with process
- * CPU µs per call (median of ROUNDS), and each step's share of the JSON encode + decode pair, which
- * is the floor any transport that carries bytes pays.
+ * CPU µs per call (median of ROUNDS; what the broker keeps while an event is queued is held here too),
+ * and its cost against the JSON encode + decode pair, the floor any transport carrying bytes pays.
  *
  *   node --import tsx bench/memory-pipeline/stages.ts      (N=200000, ROUNDS=3)
  */
 import { randomUUID } from 'node:crypto';
 import { contextExtensions, createContextProvider } from '../../runtime/context/index.ts';
 import { buildEvent, decodeDelivery, toMessage } from '../../runtime/events/codec.ts';
+import { eventId } from '../../runtime/events/event-id.ts';
 import { SchemaRegistry } from '../../runtime/events/schemas.ts';
 import type { CloudEventWire } from '../../runtime/events/types.ts';
 import { MemoryDedupeStore } from '../../runtime/pipeline/dedupe-store.ts';
@@ -42,14 +43,16 @@ const ids = Array.from({ length: N }, () => `bench/noop|${randomUUID()}`);
 /** a fresh store per round, so `remember` pays the same growth and eviction each time */
 let store = new MemoryDedupeStore({ maxEntries: defaults.dedupe.maxEntries, ttlMs: defaults.dedupe.ttlMs });
 
-const stages: Array<{ side: 'publish' | 'deliver'; stage: string; run: (i: number) => unknown; before?: () => void }> = [
+/** `held`: the memory broker keeps what this step makes until the event is delivered (the message, its id) */
+const stages: Array<{ side: 'publish' | 'deliver'; stage: string; run: (i: number) => unknown; before?: () => void; held?: boolean }> = [
   { side: 'publish', stage: 'schema check (registry.accept)', run: (i) => registry.accept(TYPE, payloads[i % VARIANTS]) },
-  { side: 'publish', stage: 'event id (randomUUID)', run: () => randomUUID() },
+  { side: 'publish', stage: 'event id (eventId)', run: () => eventId(), held: true },
+  { side: 'publish', stage: 'crypto.randomUUID, for comparison', run: () => randomUUID(), held: true },
   { side: 'publish', stage: 'CloudEvent (buildEvent)', run: (i) => buildEvent(TYPE, payloads[i % VARIANTS], { source: 'urn:stokcerdas:host:bench', now, tenantId: 't1', dataschema }) },
   { side: 'publish', stage: 'business context (time known)', run: (i) => provider.contextFor(wires[i % VARIANTS]!, now + i) },
   { side: 'publish', stage: 'context extensions', run: () => contextExtensions({ context }) },
   { side: 'publish', stage: 'JSON.stringify', run: (i) => JSON.stringify(wires[i % VARIANTS]) },
-  { side: 'publish', stage: 'message (stringify + UTF-8 + properties)', run: (i) => toMessage(wires[i % VARIANTS]!, messageOptions) },
+  { side: 'publish', stage: 'message (stringify + UTF-8 + properties)', run: (i) => toMessage(wires[i % VARIANTS]!, messageOptions), held: true },
   { side: 'deliver', stage: 'JSON.parse (body)', run: (i) => JSON.parse(deliveries[i % VARIANTS]!.body.toString('utf8')) },
   { side: 'deliver', stage: 'decode (parse + CloudEvent + schema)', run: (i) => decodeDelivery(deliveries[i % VARIANTS]!, registry, Date.now) },
   { side: 'deliver', stage: 'business context (time parsed)', run: (i) => provider.contextFor(wires[i % VARIANTS]!) },
@@ -64,12 +67,18 @@ const stages: Array<{ side: 'publish' | 'deliver'; stage: string; run: (i: numbe
   },
 ];
 
-function cpuPerCall(run: (i: number) => unknown, before?: () => void): number {
+/** the last results of a `held` step stay alive, as queued events do: what survives a collection costs more */
+const HELD = 20_000;
+const held: unknown[] = new Array(HELD).fill(undefined);
+
+function cpuPerCall(run: (i: number) => unknown, before?: () => void, holds = false): number {
   before?.();
-  for (let i = 0; i < Math.min(N, 20_000); i++) run(i);
+  for (let i = 0; i < Math.min(N, HELD); i++) held[i] = run(i);
+  held.fill(undefined);
   before?.();
   const cpu = process.cpuUsage();
-  for (let i = 0; i < N; i++) run(i);
+  if (holds) for (let i = 0; i < N; i++) held[i % HELD] = run(i);
+  else for (let i = 0; i < N; i++) run(i);
   const used = process.cpuUsage(cpu);
   return (used.user + used.system) / N;
 }
@@ -80,7 +89,8 @@ for (let round = 0; round < ROUNDS; round++) {
   // interleaved: every stage once per round, so a busy moment touches all of them alike
   for (const s of stages) {
     const list = results.get(s.stage) ?? [];
-    list.push(cpuPerCall(s.run, s.before));
+    list.push(cpuPerCall(s.run, s.before, s.held));
+    held.fill(undefined);
     results.set(s.stage, list);
   }
 }
