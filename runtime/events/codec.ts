@@ -1,9 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { PoisonMessageError } from '../errors.ts';
 import type { Delivery, OutgoingMessage } from '../transport/contract.ts';
 import type { CloudEventWire, PublishOptions } from './types.ts';
 import { Rejection, type SchemaRegistry } from './schemas.ts';
 import { seedEnvelope } from './seed-envelope.ts';
+import { parseTime } from './time.ts';
+import { eventId } from './event-id.ts';
 
 /** Structured-mode CloudEvents 1.0 on the wire (docs/wire-format.md). */
 export const CLOUDEVENTS_CONTENT_TYPE = 'application/cloudevents+json';
@@ -19,7 +20,7 @@ export interface BuildEventInput extends PublishOptions {
 export function buildEvent(type: string, data: unknown, input: BuildEventInput): CloudEventWire {
   const event: CloudEventWire = {
     specversion: '1.0',
-    id: input.id ?? randomUUID(),
+    id: input.id ?? eventId(),
     source: input.source,
     type,
     time: input.time === undefined ? isoOf(input.now) : toRfc3339(input.time),
@@ -73,7 +74,7 @@ export function toMessage(event: CloudEventWire, options: MessageOptions): Outgo
     properties: {
       messageId: event.id,
       type: event.type,
-      timestamp: Math.floor((options.timeMs ?? Date.parse(event.time)) / 1000),
+      timestamp: Math.floor((options.timeMs ?? parseTime(event.time)) / 1000),
       correlationId: event.correlationid,
       contentType: CLOUDEVENTS_CONTENT_TYPE,
       priority: options.priority,
@@ -141,10 +142,10 @@ function checkCloudEvent(record: Record<string, unknown>): CloudEventWire {
   for (const attr of ['id', 'source', 'type'] as const) {
     if (typeof record[attr] !== 'string' || record[attr] === '') problems.push(`${attr}: must be a non-empty string`);
   }
-  if (record.time !== undefined && (typeof record.time !== 'string' || Number.isNaN(Date.parse(record.time)))) {
+  if (record.time !== undefined && (typeof record.time !== 'string' || Number.isNaN(parseTime(record.time)))) {
     problems.push('time: must be an RFC 3339 timestamp');
   }
-  if (record.datacontenttype !== undefined && !/json/i.test(String(record.datacontenttype))) {
+  if (record.datacontenttype !== undefined && record.datacontenttype !== 'application/json' && !/json/i.test(String(record.datacontenttype))) {
     problems.push(`datacontenttype: must be application/json (got ${JSON.stringify(record.datacontenttype)})`);
   }
   for (const name in record) {
@@ -193,7 +194,7 @@ function wrapPlain(record: Record<string, unknown>, delivery: Delivery, registry
     throw new PoisonMessageError(`timestamp: ${JSON.stringify(envelope.time)} is not a valid date`, ['timestamp: not a valid date']);
   }
   return buildEvent(type, data, {
-    id: envelope?.id ?? str(props.messageId) ?? randomUUID(),
+    id: envelope?.id ?? str(props.messageId) ?? eventId(),
     source: `urn:stokcerdas:wrapped:${delivery.exchange || 'default'}`,
     now: now(),
     time: envelope?.time ?? (props.timestamp ? props.timestamp * 1000 : undefined),

@@ -1,5 +1,6 @@
 import type { BusinessContext, CloudEventWire, HolidayInfo, IndoZone } from '../../events/types.ts';
 import type { ContextProvider } from '../provider.ts';
+import { parseTime } from '../../events/time.ts';
 import { IndonesianCalendar, decreeDataWarning, type DayInfo } from './calendar.ts';
 import { zoneClock, type ZoneClock } from './local-time.ts';
 import { indoZoneOf, ZONE_NAMES, type ProvinceZone } from './zones.ts';
@@ -64,7 +65,7 @@ export class IndonesianContextProvider implements ContextProvider {
   }
 
   contextFor(event: CloudEventWire, atMs?: number): BusinessContext {
-    let ts = atMs ?? (typeof event.time === 'string' ? Date.parse(event.time) : Number.NaN);
+    let ts = atMs ?? (typeof event.time === 'string' ? parseTime(event.time) : Number.NaN);
     if (Number.isNaN(ts)) ts = this.now();
     const place = this.placeOf(event);
     const local = place.clock.local(ts);
