@@ -292,7 +292,11 @@ export class AmqpTransport implements Transport {
     this.pubConnection = undefined;
     if (this.closed) return;
     this.logger?.warn({ link: 'publish', err: err instanceof Error ? err.message : err }, 'amqp connection lost; reconnecting');
-    if (this.up) this.main?.cycle();
+    if (this.up) {
+      // nothing may be acked on the consuming connection while it closes (amqplib throws)
+      for (const c of this.consumers) c.detach();
+      this.main?.cycle();
+    }
     this.linkChanged();
   }
 

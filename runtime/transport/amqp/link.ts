@@ -75,14 +75,20 @@ export class Link {
     manager.connect().catch((err: unknown) => this.events.rejected(err));
   }
 
-  /** drop the live connection, if any, and dial again at once */
+  /**
+   * Drop the live connection, if any: the manager sees it close and dials again after the backoff.
+   * Not `manager.reconnect()`: that removes every listener from the connection first, its 'error'
+   * one included, and a socket error during the close (the broker closing it too) then crashed
+   * the process as an unhandled 'error' event.
+   */
   cycle(): void {
-    if (this.manager?.connection) this.manager.reconnect();
+    const connection = this.manager?.connection as unknown as ChannelModel | undefined;
+    connection?.close().catch(() => {});
   }
 
   /** drop the connection and dial again (after a failed set-up) */
   reconnect(connection: ChannelModel): void {
-    if (this.isCurrent(connection)) this.manager?.reconnect();
+    if (this.isCurrent(connection)) connection.close().catch(() => {});
   }
 
   async close(): Promise<void> {
