@@ -63,7 +63,13 @@ export class AckCoalescer {
     this.advance();
     if (this.contiguous >= this.batchSize) this.flushContiguous();
     if (this.unsent > 0 && this.timer === undefined) {
-      this.timer = setTimeout(() => this.flush(), this.flushMs);
+      this.timer = setTimeout(() => {
+        try {
+          this.flush();
+        } catch {
+          // the connection is closing under the channel: the acks are dropped, the broker redelivers
+        }
+      }, this.flushMs);
       this.timer.unref();
     }
     return true;

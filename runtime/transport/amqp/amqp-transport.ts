@@ -1,28 +1,42 @@
 import type { ChannelModel } from 'amqplib';
-import amqpManager, { type AmqpConnectionManager } from 'amqp-connection-manager';
 import type { Logger } from 'pino';
 import { ErrorCodes, StokcerdasError, isStokcerdasError } from '../../errors.ts';
 import type {
   Consumer, ConsumeOptions, DeliveryCallback, DeliveryHandler, OutgoingMessage, QueueInfo, TopologySpec, Transport, TransportStatus,
 } from '../contract.ts';
-import { type AmqpTransportOptions, backoffDelayMs, nodeOf, redactUrl, socketOptions } from './connection-options.ts';
+import { type AmqpTransportOptions, defaultConnectionName, redactUrl } from './connection-options.ts';
 import { ConsumerRegistration } from './consumer.ts';
 import { transportClosed } from './broker-errors.ts';
 import { Publisher } from './confirm-publisher.ts';
+import { Link } from './link.ts';
 import { QueueOperations, type GetResult } from './queue-operations.ts';
 import { TopologyRegistry, declareTopology } from './topology.ts';
 
 export type StatusListener = (status: TransportStatus) => void;
 
+/**
+ * Two connections to the same cluster: one publishes (its client-provided name ends in
+ * " (publish)"), the other declares, consumes, acks and inspects. RabbitMQ throttles a connection whose publishes
+ * outrun its queues (credit flow) by no longer reading from its socket; on a shared connection
+ * that held back the consumer's acks too, so the queue grew while the consumer waited on its
+ * prefetch (in a closed loop the median latency rose 3–8 times). To everything above the transport
+ * they are one connection: it is up while both are, publishes are sent only then (held otherwise,
+ * as before), losing either one cycles the other (one loss, one reconnect), and `node` and
+ * fail-overs are those of the consuming connection.
+ */
 export class AmqpTransport implements Transport {
   readonly kind = 'amqp' as const;
   readonly durable = true;
-  private manager: AmqpConnectionManager | undefined;
-  /** the connection everything is set up on (undefined while disconnected or setting up) */
+  private main: Link | undefined;
+  private pub: Link | undefined;
+  /** the consuming connection everything is set up on (undefined while disconnected or setting up) */
   private connection: ChannelModel | undefined;
+  /** the publishing connection, once the publisher channel is open on it */
+  private pubConnection: ChannelModel | undefined;
+  /** both were up when last looked at (status changes are emitted on its transitions) */
+  private up = false;
   private connectedOnce = false;
   private reconnects = 0;
-  private attempt = 0;
   /** the node of the live connection, and of the one before it (to count moves) */
   private node: string | undefined;
   private lastNode: string | undefined;
@@ -31,6 +45,8 @@ export class AmqpTransport implements Transport {
   private lastError: unknown;
   private closed = false;
   private setupChain: Promise<void> = Promise.resolve();
+  private pubSetupChain: Promise<void> = Promise.resolve();
+  private upChain: Promise<void> = Promise.resolve();
   private readyWaiters: Array<() => void> = [];
   private readonly listeners = new Set<StatusListener>();
   private readonly registry = new TopologyRegistry();
@@ -55,7 +71,7 @@ export class AmqpTransport implements Transport {
 
   async connect(): Promise<void> {
     if (this.closed) throw transportClosed('connect');
-    if (!this.manager) this.startManager();
+    if (!this.main) this.startLinks();
     const timeoutMs = this.options.connectTimeoutMs ?? 30_000;
     if (!(await this.whenReady(timeoutMs))) {
       const cause = this.lastError instanceof Error ? this.lastError.message : String(this.lastError ?? 'no answer');
@@ -135,12 +151,12 @@ export class AmqpTransport implements Transport {
 
   status(): TransportStatus {
     const status: TransportStatus = {
-      connected: this.connection !== undefined,
+      connected: this.up,
       reconnects: this.reconnects,
       bufferedPublishes: this.publisher.bufferedPublishes,
       failovers: this.failovers,
     };
-    if (this.connection && this.node) status.node = this.node;
+    if (this.up && this.node) status.node = this.node;
     return status;
   }
 
@@ -162,70 +178,60 @@ export class AmqpTransport implements Transport {
     await Promise.all([...this.consumers].map((c) => c.cancel(timeoutMs)));
     await this.publisher.close(timeoutMs);
     this.ops.reset();
-    const manager = this.manager;
-    this.manager = undefined;
+    const links = [this.main, this.pub];
+    this.main = undefined;
+    this.pub = undefined;
     this.connection = undefined;
+    this.pubConnection = undefined;
+    this.up = false;
     for (const w of this.readyWaiters.splice(0)) w();
-    if (manager) await manager.close().catch(() => {});
+    await Promise.all(links.map((l) => l?.close()));
     this.emitStatus();
   }
 
-  private startManager(): void {
-    const { reconnect } = this.options;
-    const urls = this.urls;
-    // amqp-connection-manager walks the list round-robin: after losing node i it tries i+1 first
-    const manager = amqpManager.connect(urls, {
-      heartbeatIntervalInSeconds: this.options.heartbeatSec ?? 30,
-      reconnectTimeInSeconds: reconnect.initialDelayMs / 1000,
-      connectionOptions: socketOptions(this.options) as never,
-    });
-    this.manager = manager;
-    // amqp-connection-manager waits a fixed reconnectTimeInSeconds, read right after it emits
-    // 'disconnect' / 'connectFailed': setting it there gives capped exponential backoff
-    // the exponent grows per round over the nodes, not per node: the next node is tried soon
-    const backoff = () => {
-      manager.reconnectTimeInSeconds = backoffDelayMs(Math.floor(this.attempt++ / urls.length), reconnect) / 1000;
+  private startLinks(): void {
+    const failed = (err: unknown) => {
+      this.lastError = err;
     };
-    manager.on('connect', ({ connection, url }) => this.onConnect(connection as unknown as ChannelModel, nodeOf(url)));
-    manager.on('disconnect', ({ err }) => {
-      backoff();
-      this.onDisconnect(err);
-    });
-    manager.on('connectFailed', ({ err, url }) => {
-      backoff();
+    const rejected = (err: unknown) => {
       this.lastError = err;
-      this.logger?.warn({ node: nodeOf(url), err: err?.message, retryInMs: manager.reconnectTimeInSeconds * 1000 }, 'amqp connect failed');
-    });
-    manager.on('blocked', ({ reason }) => this.logger?.warn({ reason }, 'broker blocked the connection (resource alarm): publishes wait'));
-    manager.on('unblocked', () => this.logger?.info('broker unblocked the connection'));
-    // the first attempt is started by connect(); its rejection (access refused) is in lastError
-    manager.connect().catch((err: unknown) => {
-      this.lastError = err;
+      // connect() waits no longer on an attempt the broker refused (access refused fails fast)
       for (const w of this.readyWaiters.splice(0)) w();
-    });
+    };
+    const main = new Link('consume', this.urls, this.options, {
+      connected: (connection, node) => this.onConnect(connection, node),
+      disconnected: (err) => this.onDisconnect(err),
+      failed,
+      rejected,
+    }, this.logger);
+    // told apart in the management UI; closing the consuming one by name cycles this one too
+    const pubOptions = { ...this.options, connectionName: `${this.options.connectionName ?? defaultConnectionName()} (publish)` };
+    const pub = new Link('publish', this.urls, pubOptions, {
+      connected: (connection) => this.onPublishConnect(connection),
+      disconnected: (err) => this.onPublishDisconnect(err),
+      failed,
+      rejected,
+    }, this.logger);
+    this.main = main;
+    this.pub = pub;
+    main.start();
+    pub.start();
   }
 
   private onConnect(connection: ChannelModel, node: string): void {
-    this.attempt = 0;
     this.setupChain = this.setupChain
       .then(() => this.setUp(connection, node))
       .catch((err: unknown) => {
         this.lastError = err;
         this.logger?.error({ err }, 'amqp set-up after connect failed; forcing a reconnect');
-        if (!this.closed && this.manager?.connection === connection) this.manager.reconnect();
+        if (!this.closed) this.main?.reconnect(connection);
       });
   }
 
-  /** After every (re)connect: topology, then the publisher, then every desired consumer. */
+  /** After every (re)connect of the consuming connection: topology, then every desired consumer. */
   private async setUp(connection: ChannelModel, node: string): Promise<void> {
-    if (this.closed || this.manager?.connection !== connection) return;
-    if (!this.registry.isEmpty) {
-      await declareTopology(connection, this.registry.snapshot(), this.registry).catch((err: unknown) => {
-        if (!isStokcerdasError(err)) throw err;
-        this.logger?.error({ err }, 're-declaring the topology after reconnect failed');
-      });
-    }
-    await this.publisher.attach(connection);
+    if (this.closed || !this.main?.isCurrent(connection)) return;
+    await this.redeclare(connection);
     await Promise.all(
       [...this.consumers].map((c) =>
         c.start(connection).catch((err: unknown) => {
@@ -234,29 +240,99 @@ export class AmqpTransport implements Transport {
         }),
       ),
     );
-    if (this.manager?.connection !== connection) return;
-    if (this.connectedOnce) this.reconnects++;
+    if (!this.main?.isCurrent(connection)) return;
     if (this.lastNode !== undefined && this.lastNode !== node) this.failovers++;
-    this.connectedOnce = true;
     this.connection = connection;
     this.node = node;
     this.lastNode = node;
-    this.logger?.info({ node, reconnects: this.reconnects, failovers: this.failovers }, 'amqp connected');
-    for (const w of this.readyWaiters.splice(0)) w();
-    this.emitStatus();
+    this.linkChanged();
+  }
+
+  private onPublishConnect(connection: ChannelModel): void {
+    this.pubSetupChain = this.pubSetupChain
+      .then(() => this.setUpPublisher(connection))
+      .catch((err: unknown) => {
+        this.lastError = err;
+        this.logger?.error({ err }, 'amqp publisher set-up after connect failed; forcing a reconnect');
+        if (!this.closed) this.pub?.reconnect(connection);
+      });
+  }
+
+  /** After every (re)connect of the publishing connection: the topology (a node that lost it); the publisher attaches once both are up. */
+  private async setUpPublisher(connection: ChannelModel): Promise<void> {
+    if (this.closed || !this.pub?.isCurrent(connection)) return;
+    await this.redeclare(connection);
+    if (!this.pub?.isCurrent(connection)) return;
+    this.pubConnection = connection;
+    this.linkChanged();
+  }
+
+  private async redeclare(connection: ChannelModel): Promise<void> {
+    if (this.registry.isEmpty) return;
+    await declareTopology(connection, this.registry.snapshot(), this.registry).catch((err: unknown) => {
+      if (!isStokcerdasError(err)) throw err;
+      this.logger?.error({ err }, 're-declaring the topology after reconnect failed');
+    });
   }
 
   private onDisconnect(err: unknown): void {
     this.lastError = err;
     this.node = undefined;
-    const wasConnected = this.connection !== undefined;
     this.connection = undefined;
-    this.publisher.detach();
     for (const c of this.consumers) c.detach();
     this.ops.reset();
     if (this.closed) return;
-    this.logger?.warn({ err: err instanceof Error ? err.message : err }, 'amqp connection lost; reconnecting');
-    if (wasConnected) this.emitStatus();
+    this.logger?.warn({ link: 'consume', err: err instanceof Error ? err.message : err }, 'amqp connection lost; reconnecting');
+    if (this.up) this.pub?.cycle();
+    this.linkChanged();
+  }
+
+  private onPublishDisconnect(err: unknown): void {
+    this.lastError = err;
+    this.pubConnection = undefined;
+    if (this.closed) return;
+    this.logger?.warn({ link: 'publish', err: err instanceof Error ? err.message : err }, 'amqp connection lost; reconnecting');
+    if (this.up) {
+      // nothing may be acked on the consuming connection while it closes (amqplib throws)
+      for (const c of this.consumers) c.detach();
+      this.main?.cycle();
+    }
+    this.linkChanged();
+  }
+
+  /**
+   * Down as soon as either connection is: publishes are held from then on (the cycled publishing
+   * connection fails what awaited a confirm back into the buffer). Up once both are and the
+   * publisher channel is open: the buffer goes out, readiness and the listeners follow.
+   */
+  private linkChanged(): void {
+    if (this.up && (this.connection === undefined || this.pubConnection === undefined)) {
+      this.up = false;
+      this.publisher.detach();
+      this.emitStatus();
+      return;
+    }
+    if (this.up || this.connection === undefined || this.pubConnection === undefined) return;
+    this.upChain = this.upChain.then(() => this.goUp()).catch((err: unknown) => {
+      this.lastError = err;
+      this.logger?.error({ err }, 'could not open the publisher channel; reconnecting');
+      const connection = this.pubConnection;
+      if (!this.closed && connection) this.pub?.reconnect(connection);
+    });
+  }
+
+  private async goUp(): Promise<void> {
+    const connection = this.connection;
+    const pubConnection = this.pubConnection;
+    if (this.closed || this.up || !connection || !pubConnection) return;
+    await this.publisher.attach(pubConnection);
+    if (this.closed || this.up || this.connection !== connection || this.pubConnection !== pubConnection) return;
+    this.up = true;
+    if (this.connectedOnce) this.reconnects++;
+    this.connectedOnce = true;
+    this.logger?.info({ node: this.node, reconnects: this.reconnects, failovers: this.failovers }, 'amqp connected');
+    for (const w of this.readyWaiters.splice(0)) w();
+    this.emitStatus();
   }
 
   private emitStatus(): void {
@@ -271,19 +347,19 @@ export class AmqpTransport implements Transport {
   }
 
   private whenReady(timeoutMs: number): Promise<boolean> {
-    if (this.connection) return Promise.resolve(true);
+    if (this.up) return Promise.resolve(true);
     return new Promise((resolve) => {
       const timer = setTimeout(() => resolve(false), timeoutMs);
       this.readyWaiters.push(() => {
         clearTimeout(timer);
-        resolve(this.connection !== undefined);
+        resolve(this.up);
       });
     });
   }
 
   private async readyConnection(what: string): Promise<ChannelModel> {
     if (this.closed) throw transportClosed(what);
-    if (!this.manager) throw new StokcerdasError(ErrorCodes.TRANSPORT_CLOSED, `amqp transport: call connect() before you ${what}`);
+    if (!this.main) throw new StokcerdasError(ErrorCodes.TRANSPORT_CLOSED, `amqp transport: call connect() before you ${what}`);
     const timeoutMs = this.options.connectTimeoutMs ?? 30_000;
     if (!this.connection && !(await this.whenReady(timeoutMs))) {
       throw new StokcerdasError(ErrorCodes.TRANSPORT_CLOSED, `cannot ${what}: not connected to RabbitMQ for ${timeoutMs} ms`);

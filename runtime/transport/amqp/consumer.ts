@@ -23,7 +23,8 @@ export interface ConsumerDeps {
  */
 class Session {
   readonly coalescer: AckCoalescer;
-  private waiting: Array<{ msg: ConsumeMessage; t: Tracked } | undefined> = [];
+  /** delivered, not started yet (each already tracked: acks go out in delivery order) */
+  private waiting: Array<Tracked | undefined> = [];
   private waitHead = 0;
   consumerTag: string | undefined;
 
@@ -40,11 +41,11 @@ class Session {
   }
 
   onMessage(msg: ConsumeMessage): void {
-    this.waiting.push({ msg, t: this.coalescer.track(msg) });
+    this.waiting.push(this.coalescer.track(msg));
     this.reg.pump();
   }
 
-  next(): { msg: ConsumeMessage; t: Tracked } | undefined {
+  next(): Tracked | undefined {
     if (this.waitHead >= this.waiting.length) return undefined;
     const item = this.waiting[this.waitHead];
     // taken: the slot lets go of the message (the same reason as in AckCoalescer.advance)
@@ -181,20 +182,20 @@ export class ConsumerRegistration implements Consumer {
       // 0 means unlimited, as basic.qos prefetch_count 0 does (the memory transport agrees)
       const limit = this.options.concurrency > 0 ? this.options.concurrency : Infinity;
       while (this.running < limit && this.session === session) {
-        const item = session.next();
-        if (!item) return;
+        const t = session.next();
+        if (!t) return;
         this.running++;
-        this.run(session, item.msg, item.t);
+        this.run(session, t);
       }
     } finally {
       this.pumping = false;
     }
   }
 
-  private run(session: Session, msg: ConsumeMessage, t: Tracked): void {
+  private run(session: Session, t: Tracked): void {
     let delivery;
     try {
-      delivery = fromMessage(msg, this.queue);
+      delivery = fromMessage(t.msg, this.queue);
     } catch (err) {
       return this.done(session, t, 'reject', err);
     }

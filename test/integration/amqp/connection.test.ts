@@ -86,6 +86,28 @@ describe('amqp transport: connection (real broker)', () => {
     await t.purge(queue);
   });
 
+  it('publishes on a connection of its own; losing it alone is one reconnect and loses no publish', async (ctx) => {
+    const name = `${prefix}-two`;
+    const t = transportFor({ connectionName: name, reconnect: { initialDelayMs: 300, maxDelayMs: 300 } });
+    await t.connect();
+    await t.assertTopology({ exchanges: [], queues: [{ name: queue }], routes: [] });
+    await t.purge(queue);
+    const out = await rabbitmqctl('-q', 'list_connections', 'client_properties').catch(() => ctx.skip());
+    expect(out).toContain(`{"connection_name","${name}"}`);
+    expect(out).toContain(`{"connection_name","${name} (publish)"}`);
+    const seen: TransportStatus[] = [];
+    t.onStatusChange((s) => seen.push(s));
+    if ((await closeConnectionNamed(`${name} (publish)`).catch(() => 0)) === 0) ctx.skip();
+    const during = Array.from({ length: 20 }, (_, i) => t.publish(msg(i)));
+    await Promise.all(during);
+    await waitFor(() => t.status().connected, 5000);
+    expect(t.status()).toMatchObject({ connected: true, reconnects: 1, bufferedPublishes: 0 });
+    expect(seen.map((s) => s.connected)).toEqual([false, true]);
+    await waitFor(async () => (await t.queueInfo(queue)).messages >= 20, 5000);
+    expect((await t.queueInfo(queue)).messages).toBe(20);
+    await t.purge(queue);
+  });
+
   it('connects over amqps:// with a CA and a client certificate', async () => {
     const certs = makeCerts();
     const broker = new URL(url);
