@@ -1,11 +1,13 @@
 /**
  * What every side of the AMQP benchmarks shares: the settings, the timed loop (publish-to-handle
- * latency, node CPU from process.cpuUsage, peak RSS), the publish window, and the message shapes.
- * Env switches read here: BENCH_THREADS=1 prints CPU ms per thread name (main vs V8's and
- * libuv's threads) to stderr; BENCH_LATENCY_BLOCKS=1 prints p50/p99 per tenth of the run to stderr.
+ * latency, node CPU from process.cpuUsage split into the main thread, the others (V8's GC and
+ * compiler threads, libuv's) and system time, peak RSS), the publish window, and the message shapes.
+ * Env switches read here: BENCH_THREADS=1 prints CPU ms per thread name to stderr;
+ * BENCH_LATENCY_BLOCKS=1 prints p50/p99 per tenth of the run to stderr; BENCH_PROFILE=<file>
+ * writes a CPU profile of the timed loop alone (no start-up, warm-up or clean-up in it).
  */
 import { randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 
 export interface LoopSettings {
   url: string;
@@ -22,7 +24,14 @@ export interface LoopResult {
   p50Ms: number;
   p99Ms: number;
   cpuUsPerMsg: number;
+  /** the kernel's share of cpuUsPerMsg */
+  sysUsPerMsg: number;
+  /** cpuUsPerMsg by thread (Linux /proc; 0 elsewhere): the JavaScript thread, and V8's and libuv's other threads */
+  mainUsPerMsg: number;
+  otherUsPerMsg: number;
   peakRssMb: number;
+  /** RSS once the side is set up (connected, topology declared), before its first message */
+  readyRssMb: number;
   seconds: number;
 }
 
@@ -37,7 +46,8 @@ export function body(bytes: number): Buffer {
 export async function measure(settings: LoopSettings, run: (sentAt: Float64Array, handled: (i: number) => void) => Promise<void>): Promise<LoopResult> {
   const sentAt = new Float64Array(settings.messages);
   const latency = new Float64Array(settings.messages);
-  let peakRss = process.memoryUsage.rss();
+  const rss0 = process.memoryUsage.rss();
+  let peakRss = rss0;
   const sampler = setInterval(() => {
     peakRss = Math.max(peakRss, process.memoryUsage.rss());
   }, 50);
@@ -54,7 +64,10 @@ export async function measure(settings: LoopSettings, run: (sentAt: Float64Array
   await finished;
   const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
-  if (process.env.BENCH_THREADS === '1') console.error(JSON.stringify({ threadCpuMs: threadCpuDelta(threads0, threadCpu()) }));
+  const byThread = threadCpuDelta(threads0, threadCpu());
+  if (process.env.BENCH_THREADS === '1') console.error(JSON.stringify({ threadCpuMs: byThread }));
+  const mainMs = byThread.main ?? 0;
+  const otherMs = Object.values(byThread).reduce((a, b) => a + b, 0) - mainMs;
   clearInterval(sampler);
   peakRss = Math.max(peakRss, process.memoryUsage.rss());
   if (process.env.BENCH_LATENCY_BLOCKS === '1') {
@@ -73,24 +86,55 @@ export async function measure(settings: LoopSettings, run: (sentAt: Float64Array
     p50Ms: round(at(0.5)),
     p99Ms: round(at(0.99)),
     cpuUsPerMsg: round((cpu.user + cpu.system) / settings.messages),
+    sysUsPerMsg: round(cpu.system / settings.messages),
+    mainUsPerMsg: round((mainMs * 1000) / settings.messages),
+    otherUsPerMsg: round((otherMs * 1000) / settings.messages),
     peakRssMb: round(peakRss / 1024 / 1024),
+    readyRssMb: round(rss0 / 1024 / 1024),
     seconds: round(seconds),
   };
 }
 
 /** `settings.warmup` messages through `run` first (not timed), then the timed loop: steady state, as a long-running host sees it. */
 export async function measureWarm(settings: LoopSettings, run: (sentAt: Float64Array, handled: (i: number) => void) => Promise<void>): Promise<LoopResult> {
+  const ready = round(process.memoryUsage.rss() / 1024 / 1024);
   if (settings.warmup > 0) await measure({ ...settings, messages: settings.warmup }, run);
-  return measure(settings, run);
+  return { ...(await profiled(() => measure(settings, run))), readyRssMb: ready };
+}
+
+/** BENCH_PROFILE=<file>: the V8 CPU profile of `work` alone (`node --cpu-prof` would also hold start-up, warm-up and clean-up) */
+async function profiled<T>(work: () => Promise<T>): Promise<T> {
+  const file = process.env.BENCH_PROFILE;
+  if (!file) return work();
+  const { Session } = await import('node:inspector/promises');
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 100 });
+  await session.post('Profiler.start');
+  const result = await work();
+  const { profile } = await session.post('Profiler.stop');
+  writeFileSync(file, JSON.stringify(profile));
+  session.disconnect();
+  return result;
 }
 
 export const round = (n: number) => Math.round(n * 100) / 100;
 
-/** CPU ms of the main thread and of the others (V8's GC threads, libuv's) from /proc (Linux; BENCH_THREADS=1) */
+/**
+ * CPU ms of the main thread and of the others (V8's GC and compiler threads, libuv's) from /proc:
+ * process.cpuUsage sums them, and the other threads' share is what garbage retention costs. Empty where
+ * there is no /proc (the per-thread figures are then 0).
+ */
 function threadCpu(): Map<string, number> {
   const out = new Map<string, number>();
-  if (process.env.BENCH_THREADS !== '1') return out;
-  for (const tid of readdirSync('/proc/self/task')) {
+  let tids: string[];
+  try {
+    tids = readdirSync('/proc/self/task');
+  } catch {
+    return out;
+  }
+  for (const tid of tids) {
     try {
       const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
       const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));

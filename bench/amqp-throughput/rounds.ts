@@ -7,16 +7,19 @@
  * later a side ran, the higher its peak RSS, and one side's garbage is collected on another's
  * clock. A process per side gives each its own peak RSS and CPU; the rounds still interleave the
  * sides within one run, so drift in the machine's load reaches all of them alike.
+ * BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/p" passes node flags to every side's process.
+ * With a `runtime@<dir>` side (another checkout) the summary adds `ab`: this checkout's runtime ÷
+ * that one's, per metric, and that side's own ratios against the peers.
  */
 import { fork } from 'node:child_process';
 import { deleteByPrefix } from '../../test/support/broker.ts';
 import { round, type LoopSettings } from './measure.ts';
 import type { QueueKind, SideReport } from './sides/contract.ts';
-import { catalogue, type SideName } from './sides/index.ts';
+import { labelOf, type SideName, type SideSpec } from './sides/index.ts';
 
 export interface RoundsPlan {
   script: string;
-  sides: SideName[];
+  sides: SideSpec[];
   rounds: number;
   settings: LoopSettings;
   queueType: QueueKind;
@@ -24,8 +27,10 @@ export interface RoundsPlan {
   prefix: string;
 }
 
-type Metric = 'msgsPerSec' | 'cpuUsPerMsg' | 'p50Ms' | 'p99Ms' | 'peakRssMb' | 'rssGrowthMb';
-const metrics: Metric[] = ['msgsPerSec', 'cpuUsPerMsg', 'p50Ms', 'p99Ms', 'peakRssMb', 'rssGrowthMb'];
+type Metric = 'msgsPerSec' | 'cpuUsPerMsg' | 'sysUsPerMsg' | 'mainUsPerMsg' | 'otherUsPerMsg' | 'p50Ms' | 'p99Ms' | 'peakRssMb' | 'readyRssMb' | 'rssGrowthMb';
+const metrics: Metric[] = ['msgsPerSec', 'cpuUsPerMsg', 'sysUsPerMsg', 'mainUsPerMsg', 'otherUsPerMsg', 'p50Ms', 'p99Ms', 'peakRssMb', 'readyRssMb', 'rssGrowthMb'];
+/** what an A/B of two checkouts compares */
+const abMetrics: Metric[] = ['msgsPerSec', 'cpuUsPerMsg', 'mainUsPerMsg', 'otherUsPerMsg', 'sysUsPerMsg', 'p99Ms', 'peakRssMb', 'readyRssMb'];
 type Figures = Record<Metric, number>;
 
 /** a comparison the performance targets name: runtime ÷ peer, met at or above `atLeast` / at or below `atMost` (neither: for information) */
@@ -61,10 +66,10 @@ const median = (xs: number[]) => {
   return sorted.length % 2 ? sorted[mid]! : round((sorted[mid - 1]! + sorted[mid]!) / 2);
 };
 
-/** runtime ÷ peer for each target both sides have figures for, keyed `peer.metric` */
-function ratios(bySide: Partial<Record<SideName, Figures>>, queueType: QueueKind): Record<string, number> {
+/** runtime ÷ peer for each target both sides have figures for, keyed `peer.metric`; `of`: which runtime side (a spec) */
+function ratios(bySide: Record<string, Figures>, queueType: QueueKind, of = 'runtime'): Record<string, number> {
   const out: Record<string, number> = {};
-  const rt = bySide.runtime;
+  const rt = bySide[of];
   if (!rt) return out;
   for (const t of targets[queueType]) {
     const peer = bySide[t.peer];
@@ -73,10 +78,27 @@ function ratios(bySide: Partial<Record<SideName, Figures>>, queueType: QueueKind
   return out;
 }
 
-function runChild(plan: RoundsPlan, side: SideName, prefix: string): Promise<SideReport | { error: string }> {
+/** this checkout's runtime ÷ another checkout's, per metric, for each `runtime@<dir>` side */
+function abRatios(bySide: Record<string, Figures>, sides: SideSpec[]): Record<string, Record<string, number>> {
+  const out: Record<string, Record<string, number>> = {};
+  const rt = bySide.runtime;
+  if (!rt) return out;
+  for (const { spec, root } of sides) {
+    const other = bySide[spec];
+    if (root && other) out[spec] = Object.fromEntries(abMetrics.map((m) => [m, ratio(rt[m], other[m])]));
+  }
+  return out;
+}
+
+const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+
+function runChild(plan: RoundsPlan, side: SideSpec, prefix: string): Promise<SideReport | { error: string }> {
   return new Promise((resolve) => {
     let report: SideReport | undefined;
-    const child = fork(plan.script, ['--side', side, '--prefix', prefix, String(plan.settings.messages)], { execArgv: process.execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(plan.script, ['--side', side.spec, '--prefix', prefix, String(plan.settings.messages)], {
+      execArgv: [...process.execArgv, ...nodeArgs],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     child.on('message', (m) => (report = m as SideReport));
     child.on('exit', (code, signal) => resolve(report ?? { error: `exited with ${signal ?? code} before reporting` }));
   });
@@ -84,30 +106,37 @@ function runChild(plan: RoundsPlan, side: SideName, prefix: string): Promise<Sid
 
 export async function runRounds(plan: RoundsPlan): Promise<void> {
   const { sides, settings, queueType } = plan;
-  const runs = new Map<SideName, SideReport[]>(sides.map((s) => [s, []]));
+  const runs = new Map<string, SideReport[]>(sides.map((s) => [s.spec, []]));
   try {
     for (let r = 0; r < plan.rounds; r++) {
       const order = [...sides.slice(r % sides.length), ...sides.slice(0, r % sides.length)];
-      const results: Partial<Record<SideName, SideReport | { error: string }>> = {};
+      const results: Record<string, SideReport | { error: string }> = {};
       for (const side of order) {
-        const out = await runChild(plan, side, `${plan.prefix}-${side}-${r}`);
-        results[side] = out;
-        if (!('error' in out)) runs.get(side)!.push(out);
+        // a checkout's path has no place in a queue name: the other checkout's side goes by its index
+        const key = side.root ? `${side.name}-at${sides.indexOf(side)}` : side.name;
+        const out = await runChild(plan, side, `${plan.prefix}-${key}-${r}`);
+        results[side.spec] = out;
+        if (!('error' in out)) runs.get(side.spec)!.push(out);
       }
-      const ok = Object.fromEntries(Object.entries(results).filter(([, v]) => !('error' in v))) as Partial<Record<SideName, Figures>>;
-      console.log(JSON.stringify({ bench: 'amqp-throughput-round', round: r + 1, queueType, messages: settings.messages, order, sides: results, ratios: ratios(ok, queueType) }));
+      const ok = Object.fromEntries(Object.entries(results).filter(([, v]) => !('error' in v))) as Record<string, Figures>;
+      const ab = abRatios(ok, sides);
+      console.log(
+        JSON.stringify({ bench: 'amqp-throughput-round', round: r + 1, queueType, messages: settings.messages, order: order.map((s) => s.spec), sides: results, ratios: ratios(ok, queueType), ...(Object.keys(ab).length ? { ab } : {}) }),
+      );
     }
   } finally {
     // a side whose process died skipped its own clean-up: sweep the run's prefix (rabbitmqctl)
     await deleteByPrefix(settings.url, plan.prefix).catch((err: unknown) => console.error('clean-up', err));
   }
-  const medians: Partial<Record<SideName, Figures & { rounds: number }>> = {};
+  const medians: Record<string, Figures & { rounds: number }> = {};
   for (const [side, xs] of runs) {
     if (xs.length === 0) continue;
     const figures = Object.fromEntries(metrics.map((m) => [m, median(xs.map((x) => x[m]))])) as Figures;
     medians[side] = { ...figures, rounds: xs.length };
   }
   const final = ratios(medians, queueType);
+  const others = sides.filter((s) => s.root && medians[s.spec]);
+  const ab = abRatios(medians, sides);
   console.log(
     JSON.stringify({
       bench: 'amqp-throughput',
@@ -118,17 +147,26 @@ export async function runRounds(plan: RoundsPlan): Promise<void> {
       settings: { bodyBytes: settings.bodyBytes, prefetch: settings.prefetch, window: settings.window, warmup: settings.warmup },
       medians,
       ratios: final,
-      notes: sides.includes('moleculer') ? { moleculer: 'the @moleculer/channels AMQP adapter publishes without publisher confirms' } : {},
+      ...(others.length ? { ab, ratiosOf: Object.fromEntries(others.map((s) => [s.spec, ratios(medians, queueType, s.spec)])) } : {}),
+      notes: sides.some((s) => s.name === 'moleculer') ? { moleculer: 'the @moleculer/channels AMQP adapter publishes without publisher confirms' } : {},
     }),
   );
-  printTable(medians, final, queueType);
+  printTable(sides, medians, final, queueType);
 }
 
-function printTable(medians: Partial<Record<SideName, Figures & { rounds: number }>>, final: Record<string, number>, queueType: QueueKind): void {
+function printTable(sides: SideSpec[], medians: Record<string, Figures & { rounds: number }>, final: Record<string, number>, queueType: QueueKind): void {
   const n = (x: number, digits = 1) => x.toLocaleString('en-US', { maximumFractionDigits: digits });
-  const lines = ['', `medians (${queueType} queues)`, '| side | msgs/s | node CPU µs/msg | p50 ms | p99 ms | peak RSS MB | RSS growth MB |', '|---|---:|---:|---:|---:|---:|---:|'];
-  for (const [side, f] of Object.entries(medians) as [SideName, Figures][]) {
-    lines.push(`| ${catalogue[side].label} | ${n(f.msgsPerSec, 0)} | ${n(f.cpuUsPerMsg)} | ${n(f.p50Ms, 0)} | ${n(f.p99Ms, 0)} | ${n(f.peakRssMb, 0)} | ${n(f.rssGrowthMb, 0)} |`);
+  const lines = [
+    '',
+    `medians (${queueType} queues)`,
+    '| side | msgs/s | node CPU µs/msg (main + other threads; of it system) | p50 ms | p99 ms | peak RSS MB | ready RSS MB | RSS growth MB |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const side of sides) {
+    const f = medians[side.spec];
+    if (!f) continue;
+    const cpu = `${n(f.cpuUsPerMsg)} (${n(f.mainUsPerMsg)} + ${n(f.otherUsPerMsg)}; ${n(f.sysUsPerMsg)})`;
+    lines.push(`| ${labelOf(side)} | ${n(f.msgsPerSec, 0)} | ${cpu} | ${n(f.p50Ms, 0)} | ${n(f.p99Ms, 0)} | ${n(f.peakRssMb, 0)} | ${n(f.readyRssMb, 0)} | ${n(f.rssGrowthMb, 0)} |`);
   }
   lines.push('', '| runtime ÷ | metric | ratio | target | met |', '|---|---|---:|---|---|');
   for (const t of targets[queueType]) {

@@ -11,10 +11,13 @@
  *   node --import tsx bench/amqp-throughput/run.ts [messages]     (default 20 000 a side and round)
  *   BENCH_ROUNDS=3                       rounds (default 3)
  *   BENCH_SIDES=runtime,moleculer        which sides, in round 1's order (default: see sides/index.ts)
+ *   BENCH_SIDES=rawSameJobCoalesced,runtime@../before,runtime    A/B: the runtime of another checkout too
+ *   BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/p"          node flags for every side's process
  *   BENCH_QUEUE=quorum                   quorum queues: the runtime and the like-for-like client
  *   BENCH_WARMUP=5000                    untimed messages first, each side (0: cold)
  *   RABBITMQ_URL=amqp://…                (default the local broker)
  *   node --cpu-prof --import tsx bench/amqp-throughput/run.ts --side runtime    one side in this process
+ *   BENCH_PROFILE=/tmp/rt.cpuprofile … --side runtime@../before                the timed loop alone
  *   BENCH_SOAK=1 node --import tsx bench/amqp-throughput/run.ts                 1 000 000 through the runtime, RSS sampled
  */
 import { randomBytes } from 'node:crypto';
@@ -24,7 +27,7 @@ import type { LoopSettings } from './measure.ts';
 import { runRounds } from './rounds.ts';
 import { reportAndExit, runSideHere } from './side-process.ts';
 import type { QueueKind } from './sides/contract.ts';
-import { defaultSides, isSideName, type SideName } from './sides/index.ts';
+import { defaultSides, parseSide, type SideSpec } from './sides/index.ts';
 
 const { values, positionals } = parseArgs({ options: { side: { type: 'string' }, prefix: { type: 'string' } }, allowPositionals: true });
 const soak = process.env.BENCH_SOAK === '1';
@@ -41,10 +44,12 @@ const settings: LoopSettings = {
 // every name a run declares starts with it, so its clean-up cannot touch anything else
 const tag = `bench-amqp-${randomBytes(3).toString('hex')}`;
 
-function sideNames(list: string): SideName[] {
-  const names = list.split(',').map((x) => x.trim()).filter(Boolean);
-  for (const name of names) if (!isSideName(name)) throw new Error(`unknown side "${name}"`);
-  return names as SideName[];
+function sideSpecs(list: string): SideSpec[] {
+  return list
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean)
+    .map(parseSide);
 }
 
 // BENCH_ONLY=runtime: the name this benchmark's single-side runs had before `--side`
@@ -55,11 +60,11 @@ try {
     const { runSoak } = await import('./soak.ts');
     await runSoak(settings, `${tag}-soak`);
   } else if (only !== undefined) {
-    const [side] = sideNames(only);
-    const report = await runSideHere(side!, settings, queueType, values.prefix ?? `${tag}-${side}`);
-    await reportAndExit(report, { bench: 'amqp-throughput-side', side, queueType, messages });
+    const side = parseSide(only);
+    const report = await runSideHere(side, settings, queueType, values.prefix ?? `${tag}-${side.name}`);
+    await reportAndExit(report, { bench: 'amqp-throughput-side', side: side.spec, queueType, messages });
   } else {
-    const sides = process.env.BENCH_SIDES ? sideNames(process.env.BENCH_SIDES) : defaultSides[queueType];
+    const sides = sideSpecs(process.env.BENCH_SIDES ?? defaultSides[queueType].join(','));
     const rounds = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
     await runRounds({ script: fileURLToPath(import.meta.url), sides, rounds, settings, queueType, prefix: tag });
   }

@@ -5,13 +5,13 @@
 import { deleteByPrefix } from '../../test/support/broker.ts';
 import { round, type LoopSettings } from './measure.ts';
 import type { QueueKind, SideReport } from './sides/contract.ts';
-import { catalogue, type SideName } from './sides/index.ts';
+import { catalogue, type SideSpec } from './sides/index.ts';
 
-export async function runSideHere(name: SideName, s: LoopSettings, queueType: QueueKind, prefix: string): Promise<SideReport> {
+export async function runSideHere({ spec, name, root }: SideSpec, s: LoopSettings, queueType: QueueKind, prefix: string): Promise<SideReport> {
   const entry = catalogue[name];
-  if (queueType === 'quorum' && !entry.quorum) throw new Error(`side "${name}" runs on classic queues only`);
+  if (queueType === 'quorum' && !entry.quorum) throw new Error(`side "${spec}" runs on classic queues only`);
   const rssBefore = process.memoryUsage.rss() / 2 ** 20;
-  const side = await entry.load();
+  const side = await entry.load(root);
   const cleanUp = () => deleteByPrefix(s.url, prefix, side.declared(prefix, queueType));
   // a client library's error thrown from its own callbacks skips the `finally` below
   process.once('uncaughtException', (err) => {

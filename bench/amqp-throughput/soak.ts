@@ -32,7 +32,7 @@ export async function runSoak(settings: LoopSettings, prefix: string): Promise<v
   };
   let r;
   try {
-    r = await runRuntime(settings, prefix, 'classic', onRss);
+    r = await runRuntime(settings, prefix, 'classic', { onRss });
   } finally {
     await deleteByPrefix(settings.url, prefix, runtime.declared(prefix, 'classic'));
   }

@@ -6,6 +6,11 @@
  * the least any client of a JSON wire format does: a CloudEvent built, `JSON.stringify`d and sent
  * on a confirm channel within the window, `JSON.parse`d on delivery, acked. With `coalesced` it acks
  * `multiple` once per 50 deliveries, as the runtime's consumer does: the like-for-like client.
+ *
+ * Knobs that give raw amqplib one of the runtime's transport choices at a time, to price each:
+ * BENCH_RAW_NODELAY=1 (TCP_NODELAY), BENCH_RAW_CORK=1 (socket writes batched per multiplexer loop),
+ * BENCH_RAW_TWOCONN=1 (publish and consume on two connections, so credit flow on the publishing
+ * one never holds back the acks).
  */
 import { randomUUID } from 'node:crypto';
 import amqp from 'amqplib';
@@ -28,7 +33,9 @@ export interface RawOptions {
 const quorumArguments = { 'x-queue-type': 'quorum', 'x-dead-letter-strategy': 'at-least-once', 'x-overflow': 'reject-publish', 'x-delivery-limit': 20 };
 
 export async function runRaw(s: LoopSettings, queue: string, { coalesced = false, route = 'default', json = false, queueType = 'classic' }: RawOptions = {}): Promise<LoopResult> {
-  const conn = await amqp.connect(s.url);
+  const conn = await amqp.connect(s.url, process.env.BENCH_RAW_NODELAY === '1' ? { noDelay: true } : {});
+  if (process.env.BENCH_RAW_CORK === '1') corkWrites(conn);
+  const subConn = process.env.BENCH_RAW_TWOCONN === '1' ? await amqp.connect(s.url) : conn;
   const exchange = route === 'topic' ? `${queue}.events` : '';
   const dlx = `${queue}.dlx`;
   const dlq = `${queue}.dlq`;
@@ -48,7 +55,7 @@ export async function runRaw(s: LoopSettings, queue: string, { coalesced = false
       await admin.assertQueue(queue, { durable: true, arguments: quorum });
     }
     const pub = await conn.createConfirmChannel();
-    const sub = await conn.createChannel();
+    const sub = await subConn.createChannel();
     // per consumer (amqplib's default): a global qos is refused on a quorum queue
     await sub.prefetch(s.prefetch);
     const payload = body(s.bodyBytes);
@@ -99,7 +106,22 @@ export async function runRaw(s: LoopSettings, queue: string, { coalesced = false
     });
   } finally {
     await conn.close().catch(() => {});
+    if (subConn !== conn) await subConn.close().catch(() => {});
   }
+}
+
+/** amqplib writes each frame with its own socket.write; corked per multiplexer loop they leave as one writev */
+function corkWrites(conn: amqp.ChannelModel): void {
+  const mux = (conn as unknown as { connection: { muxer: { out: import('node:net').Socket; _readIncoming(): void } } }).connection.muxer;
+  const read = mux._readIncoming;
+  mux._readIncoming = function () {
+    this.out.cork();
+    try {
+      read.call(this);
+    } finally {
+      this.out.uncork();
+    }
+  };
 }
 
 /** what runRaw declares under `queue`, for the clean-up */
