@@ -15,7 +15,9 @@ export class MemoryDedupeStore implements DedupeStore {
   private readonly cache: LRUCache<string, true>;
   constructor(options: { maxEntries: number; ttlMs: number; now?: () => number }) {
     const perf = options.now ? { now: options.now } : undefined;
-    this.cache = new LRUCache<string, true>({ max: options.maxEntries, ttl: options.ttlMs, ttlAutopurge: false, perf });
+    // ttlResolution 0: lru-cache otherwise keeps the time it read for 1 ms of real time, so under
+    // the fake bus's virtual clock an entry would outlive its ttl until real time moved on
+    this.cache = new LRUCache<string, true>({ max: options.maxEntries, ttl: options.ttlMs, ttlAutopurge: false, ttlResolution: 0, perf });
   }
   seen(key: string): boolean {
     return this.cache.has(key);
