@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { StokcerdasClient } from '../client/client.ts';
 import { StokcerdasError, ErrorCodes } from '../errors.ts';
 import type { PublishOptions } from '../events/types.ts';
+import type { SubscriptionStats as BindingStats } from '../observability/stats.ts';
 import type { DistributedConsumers } from './distributed.ts';
 
 /** The seed's `publishMessage` first argument. */
@@ -40,18 +41,8 @@ export interface ConnectionStatus {
   consumersConnected: boolean;
 }
 
-export interface HandlerStatsEntry {
-  handler: string;
-  queue: string;
-  routingKeys: string[];
-  consumed: number;
-  succeeded: number;
-  failed: number;
-  retried: number;
-  deadLettered: number;
-  deduplicated: number;
-  lastEventAt?: string;
-}
+/** One consumer's counters, as the host's `/stats` gives them (without the host-only fields). */
+export type HandlerStatsEntry = Pick<BindingStats, 'handler' | 'queue' | 'routingKeys' | 'consumed' | 'succeeded' | 'failed' | 'retried' | 'deadLettered' | 'deduplicated' | 'lastEventAt'>;
 
 export interface MessageHandlerStats {
   totalHandlers: number;

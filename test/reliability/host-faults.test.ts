@@ -2,13 +2,13 @@
 // amqp-transport-faults.test.ts): broker connections cut, broker restarted, host process killed,
 // garbage mixed into valid traffic. Runs alone (vitest.reliability.config.ts): it cuts every
 // connection on the broker.
-import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHost, definePlugin, type Host } from 'stokcerdas';
 import { silentLogger } from '../../runtime/observability/logger.ts';
 import { deleteByPrefix, getBrokerUrl, rabbitmqctl, uniquePrefix, waitFor } from '../support/broker.ts';
+import { startFixtureHost } from '../support/host-process.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const REDIS_URL = 'redis://127.0.0.1:6379';
@@ -98,29 +98,18 @@ describe('the host under broker faults (real broker, runs alone)', () => {
     const prefix = uniquePrefix('host-kill');
     prefixes.push(prefix);
     const redis = new Redis(REDIS_URL);
-    const start = (name: string) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/fixtures/scale-out/host.ts')], {
-        cwd: ROOT,
-        env: { ...process.env, SCALE_PREFIX: prefix, SCALE_HOST_NAME: name, SCALE_BROKER_URL: url, SCALE_REDIS_URL: REDIS_URL },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let out = '';
-      child.stdout.on('data', (d) => (out += d));
-      child.stderr.on('data', (d) => (out += d));
-      return { child, ready: waitFor(() => out.includes('{"ready":true'), 30_000, `${name} ready`) };
-    };
+    const start = (name: string) =>
+      startFixtureHost(join(ROOT, 'test/fixtures/scale-out/host.ts'), name, { SCALE_PREFIX: prefix, SCALE_HOST_NAME: name, SCALE_BROKER_URL: url, SCALE_REDIS_URL: REDIS_URL }, 30_000);
     const publisher = createHost({ broker: { url, prefix }, http: { enabled: false } }, { plugins: [], logger: silentLogger });
     try {
-      const first = start('first');
-      await first.ready;
+      const first = await start('first');
       await publisher.start();
       const TOTAL = 5_000;
       await publishAll(publisher, TOTAL, []);
       await waitFor(async () => (await redis.hlen(`${prefix}:runs`)) >= 1_000, 60_000, 'a fifth handled');
       first.child.kill('SIGKILL');
       const handledBeforeKill = await redis.hlen(`${prefix}:runs`);
-      const second = start('second');
-      await second.ready;
+      const second = await start('second');
       await waitFor(async () => (await redis.hlen(`${prefix}:runs`)) === TOTAL, 120_000, 'every event handled after the restart');
       console.log(`SIGKILL: ${handledBeforeKill} of ${TOTAL} handled before the kill, all ${TOTAL} after the restart`);
       second.child.kill('SIGTERM');

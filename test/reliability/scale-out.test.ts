@@ -1,12 +1,13 @@
 // Two host PROCESSES compete for one queue; one is SIGKILLed mid-stream. Runs alone
 // (vitest.reliability.config.ts): it loads the broker for seconds and kills processes.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHost, type Host } from '../../runtime/index.ts';
 import { silentLogger } from '../../runtime/observability/logger.ts';
 import { deleteByPrefix, getBrokerUrl, uniquePrefix, waitFor } from '../support/broker.ts';
+import { startFixtureHost, type HostProcess } from '../support/host-process.ts';
 import { request } from '../support/http.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -21,38 +22,9 @@ let redis: Redis;
 let publisher: Host;
 const children: ChildProcess[] = [];
 
-interface Started {
-  child: ChildProcess;
-  port: number;
-  output: () => string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-function startHostProcess(name: string): Promise<Started> {
-  const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE], {
-    cwd: ROOT,
-    env: { ...process.env, SCALE_PREFIX: prefix, SCALE_HOST_NAME: name, SCALE_BROKER_URL: url, SCALE_REDIS_URL: REDIS_URL },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let output = '';
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => child.on('exit', (code, signal) => done({ code, signal })));
-  return new Promise((done, fail) => {
-    const timer = setTimeout(() => fail(new Error(`${name} did not start:\n${output}`)), 30_000);
-    const onData = (d: Buffer) => {
-      output += d;
-      const line = output.split('\n').find((l) => l.startsWith('{"ready":true'));
-      if (line) {
-        clearTimeout(timer);
-        child.stdout!.off('data', onData);
-        child.stdout!.on('data', (more) => (output += more));
-        done({ child, port: (JSON.parse(line) as { port: number }).port, output: () => output, exited });
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', (d) => (output += d));
-    void exited.then(({ code }) => fail(new Error(`${name} exited (${code}) before it was ready:\n${output}`)));
-  });
+function startHostProcess(name: string): Promise<HostProcess> {
+  const env = { SCALE_PREFIX: prefix, SCALE_HOST_NAME: name, SCALE_BROKER_URL: url, SCALE_REDIS_URL: REDIS_URL };
+  return startFixtureHost(FIXTURE, name, env, 30_000, (child) => children.push(child));
 }
 
 beforeAll(async () => {

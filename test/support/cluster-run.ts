@@ -2,47 +2,19 @@
  * Pieces of the cluster fault tests: host processes (test/fixtures/cluster/host.ts), a stream of
  * events published through a runtime host, and a sampler that measures how long handling stalled.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import type { Redis } from 'ioredis';
 import type { Host } from '../../runtime/index.ts';
+import { startFixtureHost, type HostProcess } from './host-process.ts';
 import { request } from './http.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const FIXTURE = join(ROOT, 'test/fixtures/cluster/host.ts');
 
-export interface HostProcess {
-  name: string;
-  child: ChildProcess;
-  port: number;
-  output: () => string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
+export type { HostProcess } from './host-process.ts';
 
 export function startHostProcess(name: string, env: { prefix: string; urls: string[]; redisUrl: string }): Promise<HostProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE], {
-    cwd: ROOT,
-    env: { ...process.env, CLUSTER_PREFIX: env.prefix, CLUSTER_HOST_NAME: name, CLUSTER_URLS: env.urls.join(','), CLUSTER_REDIS_URL: env.redisUrl },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => child.on('exit', (code, signal) => done({ code, signal })));
-  return new Promise((done, fail) => {
-    const timer = setTimeout(() => fail(new Error(`${name} did not start:\n${output}`)), 60_000);
-    const onData = (d: Buffer) => {
-      output += d;
-      const line = output.split('\n').find((l) => l.startsWith('{"ready":true'));
-      if (line) {
-        clearTimeout(timer);
-        child.stdout!.off('data', onData);
-        child.stdout!.on('data', (more) => (output += more));
-        done({ name, child, port: (JSON.parse(line) as { port: number }).port, output: () => output, exited });
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', (d) => (output += d));
-    void exited.then(({ code }) => fail(new Error(`${name} exited (${code}) before it was ready:\n${output}`)));
-  });
+  return startFixtureHost(FIXTURE, name, { CLUSTER_PREFIX: env.prefix, CLUSTER_HOST_NAME: name, CLUSTER_URLS: env.urls.join(','), CLUSTER_REDIS_URL: env.redisUrl }, 60_000);
 }
 
 export interface Readyz {

@@ -52,18 +52,16 @@ export function sameOrigin(req: IncomingMessage): boolean {
 }
 
 export async function readJson(req: IncomingMessage, limit = 64 * 1024): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw new RangeError(`body over ${limit} bytes`);
-    chunks.push(chunk);
-  }
-  const text = Buffer.concat(chunks).toString('utf8');
+  const text = await readBody(req, limit);
   return text === '' ? {} : (JSON.parse(text) as unknown);
 }
 
 export async function readForm(req: IncomingMessage, limit = 8 * 1024): Promise<URLSearchParams> {
+  return new URLSearchParams(await readBody(req, limit));
+}
+
+/** The request's body as text; over `limit` bytes is a RangeError (answered 400). */
+async function readBody(req: IncomingMessage, limit: number): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
@@ -71,5 +69,5 @@ export async function readForm(req: IncomingMessage, limit = 8 * 1024): Promise<
     if (size > limit) throw new RangeError(`body over ${limit} bytes`);
     chunks.push(chunk);
   }
-  return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+  return Buffer.concat(chunks).toString('utf8');
 }
