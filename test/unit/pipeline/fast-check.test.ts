@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { z, type ZodType } from 'zod';
 import { compileCheck } from '../../../runtime/events/fast-check.ts';
@@ -105,6 +106,36 @@ describe('compiled schema checks', () => {
     ] as ZodType[]) {
       expect(compileCheck(schema)).toBeUndefined();
     }
+  });
+
+  it('reads keys of any spelling as data, never as code', () => {
+    const odd = ['a"b', "a'); throw new Error('injected'); ('", '\\', '\u2028', 'constructor', 'x y', '0', ''];
+    const schema = z.object(Object.fromEntries(odd.map((k) => [k, z.string().regex(/^ok$/)])));
+    const check = compileCheck(schema)!;
+    expect(check).toBeTypeOf('function');
+    const good = Object.fromEntries(odd.map((k) => [k, 'ok']));
+    expect(check(good)).toBe(true);
+    for (const k of odd) {
+      const bad = { ...good, [k]: 'no' };
+      expect(check(bad), k).toBe(schema.safeParse(bad).success);
+    }
+  });
+
+  it('leaves the verdict to zod where code generation is disabled', () => {
+    const script = `
+      import { z } from 'zod';
+      import { compileCheck } from './runtime/events/fast-check.ts';
+      import { SchemaRegistry } from './runtime/events/schemas.ts';
+      const registry = new SchemaRegistry();
+      console.log(JSON.stringify({
+        compiled: typeof compileCheck(z.object({ a: z.string() })),
+        ok: registry.problemsOf('inventory.stock.level.changed', { productId: 'p', locationId: 'l', previousLevel: 1, newLevel: 0, quantityChanged: -1 }) ?? null,
+        bad: registry.problemsOf('inventory.stock.level.changed', { productId: 1 })?.length ?? 0,
+      }));`;
+    const out = execFileSync(process.execPath, ['--disallow-code-generation-from-strings', '--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
+    const answer = JSON.parse(out.trim().split('\n').at(-1)!) as { compiled: string; ok: unknown; bad: number };
+    expect(answer).toEqual({ compiled: 'undefined', ok: null, bad: expect.any(Number) });
+    expect(answer.bad).toBeGreaterThan(0);
   });
 
   it('the registry answers with zod’s messages when the predicate says no', () => {
