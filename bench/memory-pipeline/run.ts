@@ -1,7 +1,9 @@
 /**
- * Events/s through the full pipeline (publish → CloudEvent encode → memory broker → decode →
- * schema → enrich → dedupe → timeout → no-op handler → ack) next to a bare EventEmitter dispatch
- * of the same payloads, in one process. The two sides run interleaved, ROUNDS times (a fresh host
+ * Events/s through the full pipeline (publish → schema → CloudEvent → snapshot of it → memory
+ * broker, which slows the burst down once a queue holds 1,000 ready messages → a copy of the event
+ * per delivery, its checks vouched for at publish → enrich → dedupe → timeout → no-op handler → ack;
+ * no JSON on the way, docs/wire-format.md) next to a bare EventEmitter dispatch of the same payloads,
+ * in one process. The two sides run interleaved, ROUNDS times (a fresh host
  * each round); one JSON line per round, then one with the medians. Besides events/s it reports the
  * process CPU per event (user + system, every thread: the GC threads included), which a busy machine
  * disturbs far less than the wall-clock rate.

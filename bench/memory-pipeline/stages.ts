@@ -1,20 +1,23 @@
 /**
  * What each step of one event costs on its own, on the same seed-shaped payload as run.ts: the
- * publish side (schema, CloudEvent, context, extensions, JSON, AMQP properties) and the delivery
- * side (JSON back, CloudEvent check, schema, context, dedupe). One JSON line per step with process
- * CPU µs per call (median of ROUNDS; what the broker keeps while an event is queued is held here too),
- * and its cost against the JSON encode + decode pair, the floor any transport carrying bytes pays.
+ * publish side (schema, CloudEvent, context, extensions, then the memory transport's snapshot or
+ * the JSON bytes AMQP gets) and the delivery side (the memory transport's copy per delivery, or
+ * JSON back with the CloudEvent and schema checks; context, dedupe). One JSON line per step with
+ * process CPU µs per call (median of ROUNDS; what the broker keeps while an event is queued is held
+ * here too), and its cost against the JSON encode + decode pair, what a transport carrying bytes pays.
  *
  *   node --import tsx bench/memory-pipeline/stages.ts      (N=200000, ROUNDS=3)
  */
 import { randomUUID } from 'node:crypto';
 import { contextExtensions, createContextProvider } from '../../runtime/context/index.ts';
-import { buildEvent, decodeDelivery, toMessage } from '../../runtime/events/codec.ts';
+import { buildEvent, decodeDelivery, toCarriedMessage, toMessage } from '../../runtime/events/codec.ts';
 import { eventId } from '../../runtime/events/event-id.ts';
 import { SchemaRegistry } from '../../runtime/events/schemas.ts';
 import type { CloudEventWire } from '../../runtime/events/types.ts';
 import { MemoryDedupeStore } from '../../runtime/pipeline/dedupe-store.ts';
 import type { Delivery } from '../../runtime/transport/contract.ts';
+import { CarriedDelivery } from '../../runtime/transport/event-snapshot.ts';
+import { copyJson } from '../../runtime/transport/json-copy.ts';
 import { defaults } from '../../config/defaults.ts';
 
 const N = Number(process.env.N ?? 200_000);
@@ -38,6 +41,12 @@ const wires: CloudEventWire[] = built.map((event) => Object.assign(event, contex
 const messageOptions = { exchange: 'stokcerdas.inventory', priority: 0, ttlMs: 86_400_000, appId: 'stokcerdas', timeMs: now };
 const messages = wires.map((event) => toMessage(event, messageOptions));
 const deliveries: Delivery[] = messages.map((m) => ({ body: m.body, exchange: m.exchange, routingKey: TYPE, queue: 'q', properties: { ...m.properties }, redelivered: false }));
+const carried = wires.map((event) => toCarriedMessage(event, messageOptions, registry.stamp));
+/** a fresh delivery per call, as the broker makes one: its copy of the event is taken on first read */
+const carriedDelivery = (i: number) => {
+  const m = carried[i % VARIANTS]!;
+  return new CarriedDelivery(m.event!, m.exchange, TYPE, 'q', m.properties, false);
+};
 const ids = Array.from({ length: N }, () => `bench/noop|${randomUUID()}`);
 
 /** a fresh store per round, so `remember` pays the same growth and eviction each time */
@@ -53,8 +62,11 @@ const stages: Array<{ side: 'publish' | 'deliver'; stage: string; run: (i: numbe
   { side: 'publish', stage: 'context extensions', run: () => contextExtensions({ context }) },
   { side: 'publish', stage: 'JSON.stringify', run: (i) => JSON.stringify(wires[i % VARIANTS]) },
   { side: 'publish', stage: 'message (stringify + UTF-8 + properties)', run: (i) => toMessage(wires[i % VARIANTS]!, messageOptions), held: true },
+  { side: 'publish', stage: 'snapshot of the CloudEvent (copyJson)', run: (i) => copyJson(wires[i % VARIANTS]), held: true },
+  { side: 'publish', stage: 'carried message (snapshot + CloudEvent check + properties)', run: (i) => toCarriedMessage(wires[i % VARIANTS]!, messageOptions, registry.stamp), held: true },
   { side: 'deliver', stage: 'JSON.parse (body)', run: (i) => JSON.parse(deliveries[i % VARIANTS]!.body.toString('utf8')) },
   { side: 'deliver', stage: 'decode (parse + CloudEvent + schema)', run: (i) => decodeDelivery(deliveries[i % VARIANTS]!, registry, Date.now) },
+  { side: 'deliver', stage: 'decode carried (a copy of its own, checks vouched for)', run: (i) => decodeDelivery(carriedDelivery(i), registry, Date.now) },
   { side: 'deliver', stage: 'business context (time parsed)', run: (i) => provider.contextFor(wires[i % VARIANTS]!) },
   {
     side: 'deliver',

@@ -1,5 +1,6 @@
 import { PoisonMessageError } from '../errors.ts';
-import type { Delivery, OutgoingMessage } from '../transport/contract.ts';
+import type { Delivery, MessageProperties, OutgoingMessage } from '../transport/contract.ts';
+import { CarriedMessage, EventSnapshot } from '../transport/event-snapshot.ts';
 import type { CloudEventWire, PublishOptions } from './types.ts';
 import { Rejection, type SchemaRegistry } from './schemas.ts';
 import { seedEnvelope } from './seed-envelope.ts';
@@ -9,7 +10,8 @@ import { eventId } from './event-id.ts';
 /** Structured-mode CloudEvents 1.0 on the wire (docs/wire-format.md). */
 export const CLOUDEVENTS_CONTENT_TYPE = 'application/cloudevents+json';
 
-const CORE_ATTRIBUTES = new Set(['specversion', 'id', 'source', 'type', 'time', 'datacontenttype', 'dataschema', 'subject', 'data', 'data_base64']);
+const CORE_ATTRIBUTES = ['specversion', 'id', 'source', 'type', 'time', 'datacontenttype', 'dataschema', 'subject', 'data', 'data_base64'];
+const REQUIRED_ATTRIBUTES = ['id', 'source', 'type'] as const;
 const EXTENSION_NAME = /^[a-z0-9]{1,20}$/;
 
 export interface BuildEventInput extends PublishOptions {
@@ -71,17 +73,33 @@ export function toMessage(event: CloudEventWire, options: MessageOptions): Outgo
     exchange: options.exchange,
     routingKey: options.routingKey ?? event.type,
     body: utf8(JSON.stringify(event)),
-    properties: {
-      messageId: event.id,
-      type: event.type,
-      timestamp: Math.floor((options.timeMs ?? parseTime(event.time)) / 1000),
-      correlationId: event.correlationid,
-      contentType: CLOUDEVENTS_CONTENT_TYPE,
-      priority: options.priority,
-      expiration: options.ttlMs,
-      appId: options.appId,
-      persistent: true,
-    },
+    properties: propertiesOf(event, options),
+  };
+}
+
+/**
+ * The message for a transport that carries events: a snapshot of the event instead of its bytes
+ * (runtime/transport/event-snapshot.ts). A consumer checks a body twice, as a CloudEvent and against
+ * its type's schema: the first check runs here, once, on the snapshot itself, and the publisher's
+ * registry made the second to build the event; `stamp` (that registry's) vouches for both, and a
+ * consumer whose registry has the same stamp skips them.
+ */
+export function toCarriedMessage(event: CloudEventWire, options: MessageOptions, stamp: object): OutgoingMessage {
+  const snapshot = EventSnapshot.take(event, (value) => (cloudEventProblems(value).length === 0 ? stamp : undefined));
+  return new CarriedMessage(options.exchange, options.routingKey ?? event.type, snapshot, propertiesOf(event, options));
+}
+
+function propertiesOf(event: CloudEventWire, options: MessageOptions): MessageProperties {
+  return {
+    messageId: event.id,
+    type: event.type,
+    timestamp: Math.floor((options.timeMs ?? parseTime(event.time)) / 1000),
+    correlationId: event.correlationid,
+    contentType: CLOUDEVENTS_CONTENT_TYPE,
+    priority: options.priority,
+    expiration: options.ttlMs,
+    appId: options.appId,
+    persistent: true,
   };
 }
 
@@ -110,9 +128,16 @@ function utf8(text: string): Buffer {
 
 /**
  * Body → validated CloudEvent, or PoisonMessageError with every problem. A plain JSON object is
- * accepted when the routing key names a known type: it becomes the event's `data`.
+ * accepted when the routing key names a known type: it becomes the event's `data`. A delivery
+ * that carries its event (memory transport) is that object already: no JSON to parse, and no checks
+ * when this registry vouched for it at publish.
  */
 export function decodeDelivery(delivery: Delivery, registry: SchemaRegistry, now: () => number): CloudEventWire {
+  const carried = delivery.event;
+  if (carried !== undefined) {
+    if (delivery.eventValidatedBy === registry.stamp) return carried as CloudEventWire;
+    return decodeRecord(carried, delivery, registry, now);
+  }
   let body: unknown;
   try {
     body = JSON.parse(delivery.body.toString('utf8'));
@@ -122,7 +147,10 @@ export function decodeDelivery(delivery: Delivery, registry: SchemaRegistry, now
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     throw new PoisonMessageError(`body is not a JSON object (got ${Array.isArray(body) ? 'array' : typeof body})`);
   }
-  const record = body as Record<string, unknown>;
+  return decodeRecord(body as Record<string, unknown>, delivery, registry, now);
+}
+
+function decodeRecord(record: Record<string, unknown>, delivery: Delivery, registry: SchemaRegistry, now: () => number): CloudEventWire {
   const event = 'specversion' in record ? checkCloudEvent(record) : wrapPlain(record, delivery, registry, now);
   const accepted = registry.accept(event.type, event.data, event.dataschema);
   if (accepted instanceof Rejection) {
@@ -137,22 +165,7 @@ export function decodeDelivery(delivery: Delivery, registry: SchemaRegistry, now
 }
 
 function checkCloudEvent(record: Record<string, unknown>): CloudEventWire {
-  const problems: string[] = [];
-  if (record.specversion !== '1.0') problems.push(`specversion: must be "1.0" (got ${JSON.stringify(record.specversion)})`);
-  for (const attr of ['id', 'source', 'type'] as const) {
-    if (typeof record[attr] !== 'string' || record[attr] === '') problems.push(`${attr}: must be a non-empty string`);
-  }
-  if (record.time !== undefined && (typeof record.time !== 'string' || Number.isNaN(parseTime(record.time)))) {
-    problems.push('time: must be an RFC 3339 timestamp');
-  }
-  if (record.datacontenttype !== undefined && record.datacontenttype !== 'application/json' && !/json/i.test(String(record.datacontenttype))) {
-    problems.push(`datacontenttype: must be application/json (got ${JSON.stringify(record.datacontenttype)})`);
-  }
-  for (const name in record) {
-    if (CORE_ATTRIBUTES.has(name)) continue;
-    if (!isExtensionName(name)) problems.push(`${name}: extension names are 1–20 lowercase letters or digits`);
-    else if (!isExtensionValue(record[name])) problems.push(`${name}: extension values are strings, integers or booleans`);
-  }
+  const problems = cloudEventProblems(record);
   if (problems.length > 0) {
     throw new PoisonMessageError(`not a valid CloudEvent: ${problems.join('; ')}`, problems);
   }
@@ -162,13 +175,38 @@ function checkCloudEvent(record: Record<string, unknown>): CloudEventWire {
   return event;
 }
 
-/** the same dozen extension names arrive on every event: each is checked against the pattern once */
-const validExtensionNames = new Set<string>();
+/** Why `record` is not a CloudEvent this runtime takes; empty when it is one. */
+function cloudEventProblems(record: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  if (record.specversion !== '1.0') problems.push(`specversion: must be "1.0" (got ${JSON.stringify(record.specversion)})`);
+  for (const attr of REQUIRED_ATTRIBUTES) {
+    if (typeof record[attr] !== 'string' || record[attr] === '') problems.push(`${attr}: must be a non-empty string`);
+  }
+  if (record.time !== undefined && (typeof record.time !== 'string' || Number.isNaN(parseTime(record.time)))) {
+    problems.push('time: must be an RFC 3339 timestamp');
+  }
+  if (record.datacontenttype !== undefined && record.datacontenttype !== 'application/json' && !/json/i.test(String(record.datacontenttype))) {
+    problems.push(`datacontenttype: must be application/json (got ${JSON.stringify(record.datacontenttype)})`);
+  }
+  for (const name in record) {
+    const core = knownNames.get(name);
+    if (core === true) continue;
+    if (core === undefined && !isExtensionName(name)) problems.push(`${name}: extension names are 1–20 lowercase letters or digits`);
+    else if (!isExtensionValue(record[name])) problems.push(`${name}: extension values are strings, integers or booleans`);
+  }
+  return problems;
+}
+
+/**
+ * Attribute names seen before, each to whether it is a core attribute (true) or a valid extension
+ * name (false): the same dozen names arrive on every event, each found with one lookup.
+ */
+const knownNames = new Map<string, boolean>(CORE_ATTRIBUTES.map((name) => [name, true]));
 
 function isExtensionName(name: string): boolean {
-  if (validExtensionNames.has(name)) return true;
+  if (knownNames.get(name) === false) return true;
   if (!EXTENSION_NAME.test(name)) return false;
-  if (validExtensionNames.size < 1_000) validExtensionNames.add(name);
+  if (knownNames.size < 1_000) knownNames.set(name, false);
   return true;
 }
 

@@ -29,12 +29,22 @@ interface KnownType {
  */
 export class SchemaRegistry {
   private readonly known = new Map<string, KnownType>();
+  private current: object = {};
 
   constructor(initial: Record<string, EventSchemaInput> = catalog) {
     for (const [type, input] of Object.entries(initial)) this.register(type, input);
   }
 
+  /**
+   * Who vouches for an event this registry checked: a new object whenever a schema is registered,
+   * so an event checked before that is checked again (memory transport, codec.ts).
+   */
+  get stamp(): object {
+    return this.current;
+  }
+
   register(type: string, input: EventSchemaInput): void {
+    this.current = {};
     const versions = asVersions(input);
     const checked = (version: number, schema: ZodType): CheckedVersion => ({ version, schema, check: compileCheck(schema) ?? null });
     this.known.set(type, {

@@ -145,6 +145,7 @@ function borrowed(t: Transport): Transport {
   return {
     kind: t.kind,
     durable: t.durable,
+    carriesEvents: t.carriesEvents,
     connect: () => t.connect(),
     assertTopology: (topology) => t.assertTopology(topology),
     publish: (message) => t.publish(message),

@@ -1,7 +1,7 @@
 import { StokcerdasError, ErrorCodes } from '../errors.ts';
 import type { Clock } from '../clock/index.ts';
 import type { ContextProvider } from '../context/provider.ts';
-import { buildEvent, toMessage } from '../events/codec.ts';
+import { buildEvent, toCarriedMessage, toMessage } from '../events/codec.ts';
 import { Rejection, type SchemaRegistry } from '../events/schemas.ts';
 import type { CloudEventWire, ExtensionValue, PublishOptions, StokEvent } from '../events/types.ts';
 import type { OutgoingMessage, Transport } from '../transport/contract.ts';
@@ -29,7 +29,12 @@ export interface PublisherDeps {
 
 /** Turns `publish(type, data, options)` into a confirmed CloudEvent on the type's exchange. */
 export class Publisher implements OutboxPublisher {
-  constructor(private readonly deps: PublisherDeps) {}
+  /** the memory transport takes a snapshot of the event instead of its JSON bytes */
+  private readonly carriesEvents: boolean;
+
+  constructor(private readonly deps: PublisherDeps) {
+    this.carriesEvents = deps.transport.carriesEvents === true;
+  }
 
   /** `<prefix>.<domain exchange>` per event type: looked up on every publish */
   private readonly exchanges = new Map<string, string>();
@@ -65,14 +70,15 @@ export class Publisher implements OutboxPublisher {
     const timeMs = options?.time === undefined ? now : Date.parse(wire.time);
     const context = deps.provider.contextFor(wire, timeMs);
     Object.assign(wire, deps.extensionsFor({ context }));
-    const message = toMessage(wire, {
+    const messageOptions = {
       exchange,
       priority: options?.priority ?? deps.defaultPriority,
       ttlMs: options?.ttl ?? deps.defaultTtlMs,
       appId: deps.appId,
       routingKey: options?.routingKey,
       timeMs,
-    });
+    };
+    const message = this.carriesEvents ? toCarriedMessage(wire, messageOptions, deps.registry.stamp) : toMessage(wire, messageOptions);
     if (options?.persistent === false) message.properties.persistent = false;
     const event = wire as StokEvent;
     event.context = context;

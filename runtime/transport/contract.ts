@@ -64,12 +64,30 @@ export interface MessageProperties {
   headers?: Record<string, HeaderValue>;
 }
 
+/**
+ * An event a transport carries instead of its bytes (event-snapshot.ts makes them): what the
+ * bytes would decode to, kept by the transport and handed out only as copies.
+ */
+export interface CarriedEvent {
+  /** the bytes it stands for, encoded on first read */
+  readonly body: Buffer;
+  /** a copy of its own for one delivery */
+  copy(): Record<string, unknown>;
+  /** who found it valid when it was published (opaque), or undefined */
+  readonly validatedBy: unknown;
+}
+
 export interface OutgoingMessage {
   /** '' is the default exchange: routing key = queue name */
   exchange: string;
   routingKey: string;
   body: Buffer;
   properties: MessageProperties;
+  /**
+   * The event itself, for a transport that `carriesEvents`: it keeps this instead of the bytes, and
+   * `body` encodes it on first read. A transport carrying bytes reads `body` alone.
+   */
+  event?: CarriedEvent;
 }
 
 export interface Delivery {
@@ -79,6 +97,13 @@ export interface Delivery {
   queue: string;
   properties: MessageProperties;
   redelivered: boolean;
+  /**
+   * What `body` decodes to, when the transport carried the event instead of bytes: a copy of this
+   * delivery's own, which the receiver may change without another delivery seeing it.
+   */
+  readonly event?: Record<string, unknown>;
+  /** who checked `event` when it was published (opaque): the same checker need not check it again */
+  readonly eventValidatedBy?: unknown;
 }
 
 /**
@@ -125,6 +150,11 @@ export interface Transport {
   readonly kind: 'memory' | 'amqp';
   /** false for memory: the host says so at start-up */
   readonly durable: boolean;
+  /**
+   * true when publish takes an OutgoingMessage's `event` instead of its bytes (memory): the
+   * publisher then skips the JSON encoding, and the consumer the decoding. Absent means false.
+   */
+  readonly carriesEvents?: boolean;
   connect(): Promise<void>;
   /** idempotent; re-applied by the transport after every reconnect */
   assertTopology(topology: TopologySpec): Promise<void>;

@@ -7,12 +7,16 @@ export interface ConsumerHost {
   handlerStarted(): void;
   handlerFinished(queue: MemoryQueue<MemoryConsumer>): void;
   detach(consumer: MemoryConsumer): void;
+  /** `consumer` has handlers that answered at once: call its settleAnswered() at the end of this dispatch turn */
+  answered(consumer: MemoryConsumer): void;
 }
 
 interface InFlight {
   message: StoredMessage;
   /** given back to the queue by a cancel deadline: the handler's late settlement is ignored */
   returned: boolean;
+  /** what a handler that answered at once said, until the end of the dispatch turn */
+  settlement: Settlement;
 }
 
 function isSettlement(value: unknown): value is Settlement {
@@ -27,6 +31,8 @@ export class MemoryConsumer implements Consumer {
   readonly queue: string;
   private readonly limit: number;
   private readonly inFlight = new Set<InFlight>();
+  /** deliveries whose handler answered synchronously, settled together when the dispatch turn ends */
+  private answers: InFlight[] = [];
   private cancelled = false;
   private drainWaiters: Array<() => void> = [];
 
@@ -47,22 +53,40 @@ export class MemoryConsumer implements Consumer {
     return this.cancelled ? 0 : this.limit - this.inFlight.size;
   }
 
+  /**
+   * Runs the handler. An answer given at once is settled at the end of the dispatch turn, not in
+   * the handler's stack (and without a promise per delivery): the consumer stays at its limit for
+   * the rest of the turn, exactly as when every answer went through a promise.
+   */
   deliver(message: StoredMessage): void {
-    const entry: InFlight = { message, returned: false };
+    const entry: InFlight = { message, returned: false, settlement: 'requeue' };
     this.inFlight.add(entry);
     this.host.handlerStarted();
-    let result: Promise<Settlement>;
+    let result: Settlement | Promise<Settlement>;
     try {
-      result = Promise.resolve(this.handler(toDelivery(message, this.queue)));
+      result = this.handler(toDelivery(message, this.queue));
     } catch {
-      result = Promise.resolve('requeue');
+      // A throwing handler means "try again": the runtime core never lets one throw, so this only
+      // keeps the broker consistent when a bare handler is plugged in.
+      result = 'requeue';
     }
-    // A throwing handler means "try again": the runtime core never lets one throw, so this only
-    // keeps the broker consistent when a bare handler is plugged in.
-    result.then(
-      (settlement) => this.finish(entry, isSettlement(settlement) ? settlement : 'requeue'),
-      () => this.finish(entry, 'requeue'),
-    );
+    if (typeof (result as { then?: unknown } | null)?.then === 'function') {
+      (result as Promise<Settlement>).then(
+        (settlement) => this.finish(entry, isSettlement(settlement) ? settlement : 'requeue'),
+        () => this.finish(entry, 'requeue'),
+      );
+      return;
+    }
+    entry.settlement = isSettlement(result) ? result : 'requeue';
+    if (this.answers.length === 0) this.host.answered(this);
+    this.answers.push(entry);
+  }
+
+  /** Settles what the handlers answered at once during this dispatch turn. */
+  settleAnswered(): void {
+    const answers = this.answers;
+    this.answers = [];
+    for (const entry of answers) this.finish(entry, entry.settlement);
   }
 
   cancel(deadlineMs?: number): Promise<void> {

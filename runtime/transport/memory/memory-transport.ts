@@ -5,52 +5,60 @@ import type {
   QueueInfo, Settlement, TopologySpec, Transport, TransportStatus,
 } from '../contract.ts';
 import { MemoryConsumer, type ConsumerHost } from './consumer.ts';
+import { Dispatcher } from './dispatcher.ts';
 import { deadLetterProperties, isDeadLetterCycle, type DeathReason } from './x-death.ts';
 import { assertSameExchange, assertSameQueue, normalizeQueueSpec } from './declare.ts';
 import { MemoryExchange } from './exchange.ts';
-import { MemoryQueue, toDelivery, type StoredMessage } from './queue.ts';
+import { DEFAULT_HIGH_WATER_MARK, Flow } from './flow.ts';
+import { MemoryQueue, toDelivery, type Payload, type StoredMessage } from './queue.ts';
 
 type Queue = MemoryQueue<MemoryConsumer>;
 
 export interface MemoryTransportOptions {
   /** drives TTL expiry; a VirtualClock makes retries instant in tests */
   clock?: Clock;
+  /**
+   * Ready messages a queue holds before a publish into it waits for its consumers to take it back
+   * down (flow.ts); default 1,000. Publishes are slowed down, never dropped.
+   */
+  highWaterMark?: number;
 }
 
 const NO_QUEUES: readonly Queue[] = [];
+const PUBLISHED: Promise<void> = Promise.resolve();
 
 /**
  * An in-process broker with RabbitMQ's semantics (routing, prefetch, TTL at the head of the queue,
- * dead-lettering with x-death), so the runtime core behaves the same here as on RabbitMQ.
- * Not durable: everything is lost with the process.
+ * dead-lettering with x-death, publishers slowed down by full queues), so the runtime core behaves
+ * the same here as on RabbitMQ. Not durable: everything is lost with the process. It carries the
+ * runtime's own events as objects, not bytes (event-snapshot.ts): each delivery gets a copy of its own.
  */
 export class MemoryTransport implements Transport {
   readonly kind = 'memory' as const;
   readonly durable = false;
+  readonly carriesEvents = true;
   private readonly clock: Clock;
+  private readonly flow: Flow;
+  private readonly dispatcher: Dispatcher;
   private readonly exchanges = new Map<string, MemoryExchange<Queue>>();
   private readonly queues = new Map<string, Queue>();
   private closed = false;
-  private running = 0;
-  private pending: Queue[] = [];
-  private immediate: NodeJS.Immediate | undefined;
-  private idleWaiters: Array<() => void> = [];
-  private readonly host: ConsumerHost = {
-    settle: (queue, message, settlement) => this.settle(queue, message, settlement),
-    handlerStarted: () => {
-      this.running++;
-    },
-    handlerFinished: (queue) => {
-      this.running--;
-      if (queue.ready > 0) this.scheduleDispatch(queue);
-      this.checkIdle();
-    },
-    detach: (consumer) => this.queues.get(consumer.queue)?.removeConsumer(consumer),
-  };
+  /** the queues the publish being routed has to wait for (route fills it, released empties it) */
+  private readonly held: Queue[] = [];
+  private readonly host: ConsumerHost;
   private readonly expire = (queue: Queue, message: StoredMessage): void => this.deadLetter(queue, message, 'expired');
 
   constructor(options: MemoryTransportOptions = {}) {
     this.clock = options.clock ?? systemClock;
+    this.flow = new Flow(options.highWaterMark ?? DEFAULT_HIGH_WATER_MARK);
+    const dispatcher = (this.dispatcher = new Dispatcher(this.clock, this.flow));
+    this.host = {
+      settle: (queue, message, settlement) => this.settle(queue, message, settlement),
+      handlerStarted: () => dispatcher.handlerStarted(),
+      handlerFinished: (queue) => dispatcher.handlerFinished(queue),
+      detach: (consumer) => this.queues.get(consumer.queue)?.removeConsumer(consumer),
+      answered: (consumer) => dispatcher.answeredAtOnce(consumer),
+    };
   }
 
   async connect(): Promise<void> {
@@ -74,17 +82,37 @@ export class MemoryTransport implements Transport {
     }
   }
 
-  async publish(message: OutgoingMessage): Promise<void> {
-    this.assertOpen();
-    this.validate(message);
-    this.route(message.exchange, message.routingKey, message.body, message.properties);
+  /** Resolves at once, or once the queues it filled past the high-water mark drained (flow.ts). */
+  publish(message: OutgoingMessage): Promise<void> {
+    try {
+      this.assertOpen();
+      this.validate(message);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    this.route(message.exchange, message.routingKey, message.event ?? message.body, message.properties);
+    return this.released();
   }
 
-  async publishBatch(messages: OutgoingMessage[]): Promise<void> {
-    this.assertOpen();
-    // all or nothing: one bad message and none of the batch is enqueued
-    for (const message of messages) this.validate(message);
-    for (const m of messages) this.route(m.exchange, m.routingKey, m.body, m.properties);
+  publishBatch(messages: OutgoingMessage[]): Promise<void> {
+    try {
+      this.assertOpen();
+      // all or nothing: one bad message and none of the batch is enqueued
+      for (const message of messages) this.validate(message);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    for (const m of messages) this.route(m.exchange, m.routingKey, m.event ?? m.body, m.properties);
+    return this.released();
+  }
+
+  /** What the publish just routed waits for: nothing, or the queues it filled past the mark. */
+  private released(): Promise<void> {
+    const held = this.held;
+    if (held.length === 0) return PUBLISHED;
+    const drained = this.flow.wait(held);
+    held.length = 0;
+    return drained;
   }
 
   consume(queue: string, options: ConsumeOptions, handler: DeliveryHandler): Promise<Consumer>;
@@ -94,7 +122,7 @@ export class MemoryTransport implements Transport {
     const source = this.queueOrThrow(queue);
     const consumer = new MemoryConsumer(source, options, handler, this.host);
     source.addConsumer(consumer);
-    this.scheduleDispatch(source);
+    this.dispatcher.schedule(source);
     return consumer;
   }
 
@@ -137,11 +165,10 @@ export class MemoryTransport implements Transport {
       for (const consumer of queue.consumers) consumer.abort();
       queue.consumers.length = 0;
       queue.dispose();
+      // what they published is in (and lost with the transport, like everything else here)
+      this.flow.release(queue);
     }
-    if (this.immediate !== undefined) clearImmediate(this.immediate);
-    this.immediate = undefined;
-    this.pending = [];
-    this.checkIdle();
+    this.dispatcher.close();
   }
 
   /**
@@ -149,8 +176,7 @@ export class MemoryTransport implements Transport {
    * Messages waiting on a TTL do not count: advance the clock for those.
    */
   whenIdle(): Promise<void> {
-    if (this.isIdle()) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
+    return this.dispatcher.whenIdle();
   }
 
   listQueues(): QueueInfo[] {
@@ -188,14 +214,19 @@ export class MemoryTransport implements Transport {
     }
   }
 
-  /** Unroutable messages are dropped, as RabbitMQ does without the mandatory flag. */
-  private route(exchange: string, routingKey: string, body: Buffer, properties: MessageProperties, reason?: DeathReason): void {
+  /**
+   * Unroutable messages are dropped, as RabbitMQ does without the mandatory flag. A publish notes
+   * in `held` the queues it has to wait for; a dead-lettering (`reason`) is the broker's own move
+   * and never waits.
+   */
+  private route(exchange: string, routingKey: string, payload: Payload, properties: MessageProperties, reason?: DeathReason): void {
     const targets = this.targets(exchange, routingKey);
     for (let i = 0; i < targets.length; i++) {
       const queue = targets[i];
       if (reason !== undefined && isDeadLetterCycle(queue.name, reason, properties.headers)) continue;
-      queue.enqueue(exchange, routingKey, body, properties);
-      if (queue.consumers.length > 0) this.scheduleDispatch(queue);
+      queue.enqueue(exchange, routingKey, payload, properties);
+      if (queue.consumers.length > 0) this.dispatcher.schedule(queue);
+      if (reason === undefined && this.flow.holds(queue)) this.held.push(queue);
     }
   }
 
@@ -212,7 +243,7 @@ export class MemoryTransport implements Transport {
     // no DLX: RabbitMQ drops the message; a DLX that does not exist drops it too (via route)
     if (exchange === undefined || this.closed) return;
     const properties = deadLetterProperties(message, queue.name, reason, this.clock.now());
-    this.route(exchange, queue.spec.deadLetterRoutingKey ?? message.routingKey, message.body, properties, reason);
+    this.route(exchange, queue.spec.deadLetterRoutingKey ?? message.routingKey, message.payload, properties, reason);
   }
 
   private settle(queue: Queue, message: StoredMessage, settlement: Settlement): void {
@@ -224,45 +255,7 @@ export class MemoryTransport implements Transport {
       return;
     }
     queue.requeue(message);
-    this.scheduleDispatch(queue);
-  }
-
-  // One setImmediate per turn drains every queue that has work: publish never runs a handler in
-  // the caller's stack, and a busy pipeline still yields to I/O (health checks, metrics).
-  private scheduleDispatch(queue: Queue): void {
-    if (queue.dispatchScheduled || this.closed || queue.consumers.length === 0) return;
-    queue.dispatchScheduled = true;
-    this.pending.push(queue);
-    this.immediate ??= setImmediate(this.runDispatch);
-  }
-
-  private readonly runDispatch = (): void => {
-    this.immediate = undefined;
-    const batch = this.pending;
-    this.pending = [];
-    for (const queue of batch) {
-      queue.dispatchScheduled = false;
-      while (queue.ready > 0) {
-        const consumer = queue.nextConsumer();
-        if (consumer === undefined) break;
-        const message = queue.take();
-        if (message === undefined) break;
-        queue.unacked++;
-        consumer.deliver(message);
-      }
-    }
-    this.checkIdle();
-  };
-
-  private isIdle(): boolean {
-    return this.closed || (this.running === 0 && this.pending.length === 0);
-  }
-
-  private checkIdle(): void {
-    if (this.idleWaiters.length === 0 || !this.isIdle()) return;
-    const waiters = this.idleWaiters;
-    this.idleWaiters = [];
-    for (const resolve of waiters) resolve();
+    this.dispatcher.schedule(queue);
   }
 
   private assertOpen(): void {

@@ -1,9 +1,14 @@
 import type { Clock } from '../../clock/index.ts';
-import type { Delivery, MessageProperties, QueueSpec } from '../contract.ts';
+import type { CarriedEvent, Delivery, MessageProperties, QueueSpec } from '../contract.ts';
+import { CarriedDelivery } from '../event-snapshot.ts';
 import { Deque } from './deque.ts';
+import type { Throttle } from './flow.ts';
+
+/** What a message holds: its bytes, or the event it carries (shared by every queue it reached: never changed) */
+export type Payload = Buffer | CarriedEvent;
 
 export interface StoredMessage {
-  body: Buffer;
+  payload: Payload;
   exchange: string;
   routingKey: string;
   /** shared by every queue the message was routed to: never mutated, copied per delivery */
@@ -32,6 +37,8 @@ export class MemoryQueue<C extends QueueConsumer = QueueConsumer> {
   ready = 0;
   unacked = 0;
   dispatchScheduled = false;
+  /** the publishes held back until this queue drains, while there are any (flow.ts) */
+  throttle: Throttle | undefined = undefined;
   private readonly levels: Array<Deque<StoredMessage>>;
   private readonly ttl: number;
   private rr = 0;
@@ -50,13 +57,13 @@ export class MemoryQueue<C extends QueueConsumer = QueueConsumer> {
     this.levels = Array.from({ length: levels }, () => new Deque<StoredMessage>());
   }
 
-  enqueue(exchange: string, routingKey: string, body: Buffer, properties: MessageProperties): void {
+  enqueue(exchange: string, routingKey: string, payload: Payload, properties: MessageProperties): void {
     let ttl = this.ttl;
     const expiration = properties.expiration;
     if (expiration !== undefined && expiration < ttl) ttl = expiration;
     const expiresAt = ttl === Infinity ? Infinity : this.clock.now() + ttl;
     const level = this.levelFor(properties);
-    level.push({ body, exchange, routingKey, properties, redelivered: false, expiresAt });
+    level.push({ payload, exchange, routingKey, properties, redelivered: false, expiresAt });
     this.ready++;
     if (level.length === 1 && expiresAt !== Infinity) this.arm(expiresAt);
   }
@@ -69,14 +76,17 @@ export class MemoryQueue<C extends QueueConsumer = QueueConsumer> {
     if (message.expiresAt !== Infinity) this.arm(message.expiresAt);
   }
 
-  /** The next deliverable message (highest priority first); expired heads dead-letter on the way. */
-  take(): StoredMessage | undefined {
+  /**
+   * The next deliverable message (highest priority first); expired heads dead-letter on the way.
+   * `now`: a dispatch turn reads the clock once for all it takes.
+   */
+  take(now = this.clock.now()): StoredMessage | undefined {
     for (let i = this.levels.length - 1; i >= 0; i--) {
       const level = this.levels[i];
       let message = level.shift();
       while (message !== undefined) {
         this.ready--;
-        if (message.expiresAt !== Infinity && message.expiresAt <= this.clock.now()) {
+        if (message.expiresAt !== Infinity && message.expiresAt <= now) {
           this.onExpired(this, message);
           message = level.shift();
           continue;
@@ -113,6 +123,12 @@ export class MemoryQueue<C extends QueueConsumer = QueueConsumer> {
     if (index < 0) return;
     this.consumers.splice(index, 1);
     if (this.rr > index) this.rr--;
+  }
+
+  /** Whether a consumer could take a message now. */
+  hasFreeConsumer(): boolean {
+    for (const consumer of this.consumers) if (consumer.free > 0) return true;
+    return false;
   }
 
   /** Round-robin over consumers with free capacity, as RabbitMQ spreads deliveries. */
@@ -172,14 +188,19 @@ export class MemoryQueue<C extends QueueConsumer = QueueConsumer> {
 
 /**
  * The consumer's view of a stored message. Property objects are copied so that a handler editing
- * headers (to record a failure, say) cannot change the copy another queue or a redelivery sees.
+ * headers (to record a failure, say) cannot change the copy another queue or a redelivery sees;
+ * a carried event is copied for each delivery the same way (on first read).
  */
 export function toDelivery(message: StoredMessage, queue: string): Delivery {
   const source = message.properties;
   const properties: MessageProperties = { ...source };
   if (source.headers !== undefined) properties.headers = { ...source.headers };
+  const payload = message.payload;
+  if (!Buffer.isBuffer(payload)) {
+    return new CarriedDelivery(payload, message.exchange, message.routingKey, queue, properties, message.redelivered);
+  }
   return {
-    body: message.body,
+    body: payload,
     exchange: message.exchange,
     routingKey: message.routingKey,
     queue,
