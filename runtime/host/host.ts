@@ -120,6 +120,8 @@ class RuntimeHost implements Host, HostInternals {
     if (this.state !== 'created') throw new StokcerdasError(ErrorCodes.HOST_STATE, `host.start() called while ${this.state}`);
     this.state = 'starting';
     try {
+      // the last closer: a scrape during the drain still answers, then the registry lets the host go
+      this.closers.push(() => this.metrics.close());
       this.closers.push(this.startEventLoopMonitor());
       // folder plugins with the default pool: its first thread loads beside the HTTP start and the
       // plugin imports, not after them (host-workers.ts)
