@@ -16,14 +16,14 @@ export type FastCheck = (value: unknown) => boolean;
  * accepts (test/unit/pipeline/fast-check.test.ts holds the two side by side).
  */
 export function compileCheck(schema: ZodType): FastCheck | undefined {
-  let source: Source;
+  const source = new Source();
+  let entry: string;
   try {
-    source = new Source();
-    source.entry = source.check(schema as unknown as Schema, 'v');
+    entry = source.check(schema as unknown as Schema, 'v');
   } catch {
     return undefined;
   }
-  return source.build();
+  return source.build(entry);
 }
 
 interface Schema {
@@ -65,17 +65,17 @@ const defaultLengthWhen = (z.string().min(1) as unknown as Schema)._zod.def.chec
  * The predicate is generated as JavaScript source (as ajv and fast-json-stringify do): one
  * function per object and array schema, property reads and comparisons inline. The same checks
  * built as a tree of closures cost about three times as much per payload: a call per field.
- * Schema keys reach the source only through JSON.stringify; regexes, sets and numbers that could
- * not round-trip as literals sit in a constants array. Where code generation is disabled
+ * Schema keys and enum strings reach the source only through JSON.stringify, bounds only as finite
+ * numbers (any other bound is left to zod); regexes and sets sit in a constants array. Where code generation is disabled
  * (`--disallow-code-generation-from-strings`), zod alone decides.
  */
 class Source {
-  entry = '';
   private readonly functions: string[] = [];
   private readonly constants: unknown[] = [];
 
-  build(): FastCheck | undefined {
-    const body = `${this.functions.join('\n')}\nreturn function check(v) { return ${this.entry}; };`;
+  /** `entry`: the expression check() gave for the whole schema */
+  build(entry: string): FastCheck | undefined {
+    const body = `${this.functions.join('\n')}\nreturn function check(v) { return ${entry}; };`;
     try {
       return new Function('k', 'codePointLength', body)(this.constants, codePointLength) as FastCheck;
     } catch {

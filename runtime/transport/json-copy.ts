@@ -12,7 +12,6 @@
 const MAX_DEPTH = 64;
 
 const NOT_PLAIN: unique symbol = Symbol('not plain JSON');
-type Copied = unknown;
 
 export interface JsonCopy {
   value: unknown;
@@ -22,7 +21,7 @@ export interface JsonCopy {
 
 /** The copy, and whether the value needed JSON's conversions to get there. */
 export function copyJson(value: unknown): JsonCopy {
-  const copy = prototypesClean() ? copyPlain(value, 0) : NOT_PLAIN;
+  const copy = plainCopy(value);
   return copy !== NOT_PLAIN ? { value: copy, exact: true } : roundTrip(value);
 }
 
@@ -32,8 +31,13 @@ export function copyJson(value: unknown): JsonCopy {
  * property a handler's pipeline then adds (`event.context`) costs a new map every time.
  */
 export function copyJsonValue<T>(value: T): T {
-  const copy = prototypesClean() ? copyPlain(value, 0) : NOT_PLAIN;
+  const copy = plainCopy(value);
   return (copy !== NOT_PLAIN ? copy : roundTrip(value).value) as T;
+}
+
+/** The hand-written copy, or NOT_PLAIN when JSON's own rules must decide. */
+function plainCopy(value: unknown): unknown {
+  return prototypesClean() ? copyPlain(value, 0) : NOT_PLAIN;
 }
 
 function roundTrip(value: unknown): JsonCopy {
@@ -42,7 +46,7 @@ function roundTrip(value: unknown): JsonCopy {
   return { value: text === undefined ? undefined : JSON.parse(text), exact: false };
 }
 
-function copyPlain(value: unknown, depth: number): Copied | typeof NOT_PLAIN {
+function copyPlain(value: unknown, depth: number): unknown {
   switch (typeof value) {
     case 'string':
     case 'boolean':
@@ -79,10 +83,10 @@ function prototypesClean(): boolean {
   return true;
 }
 
-function copyArray(value: unknown[], depth: number): Copied[] | typeof NOT_PLAIN {
+function copyArray(value: unknown[], depth: number): unknown[] | typeof NOT_PLAIN {
   if (Object.getPrototypeOf(value) !== Array.prototype) return NOT_PLAIN;
   const n = value.length;
-  const out: Copied[] = [];
+  const out: unknown[] = [];
   for (let i = 0; i < n; i++) {
     // a hole reads as undefined: JSON writes null there, so the round trip decides
     const copy = copyPlain(value[i], depth + 1);

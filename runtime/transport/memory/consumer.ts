@@ -8,7 +8,7 @@ export interface ConsumerHost {
   handlerFinished(queue: MemoryQueue<MemoryConsumer>): void;
   detach(consumer: MemoryConsumer): void;
   /** `consumer` has handlers that answered at once: call its settleAnswered() at the end of this dispatch turn */
-  answered(consumer: MemoryConsumer): void;
+  answeredAtOnce(consumer: MemoryConsumer): void;
 }
 
 interface InFlight {
@@ -78,7 +78,7 @@ export class MemoryConsumer implements Consumer {
       return;
     }
     entry.settlement = isSettlement(result) ? result : 'requeue';
-    if (this.answers.length === 0) this.host.answered(this);
+    if (this.answers.length === 0) this.host.answeredAtOnce(this);
     this.answers.push(entry);
   }
 

@@ -57,7 +57,7 @@ export class MemoryTransport implements Transport {
       handlerStarted: () => dispatcher.handlerStarted(),
       handlerFinished: (queue) => dispatcher.handlerFinished(queue),
       detach: (consumer) => this.queues.get(consumer.queue)?.removeConsumer(consumer),
-      answered: (consumer) => dispatcher.answeredAtOnce(consumer),
+      answeredAtOnce: (consumer) => dispatcher.answeredAtOnce(consumer),
     };
   }
 
